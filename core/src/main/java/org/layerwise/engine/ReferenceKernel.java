@@ -1,0 +1,174 @@
+package org.layerwise.engine;
+
+import org.layerwise.data.Dataset;
+import org.layerwise.model.Activation;
+import org.layerwise.model.DeltaMode;
+import org.layerwise.model.ResidualMlp;
+
+/**
+ * The readable float64 kernel: plain loops, one thread, the whole step visible at once. It is the
+ * oracle the fused kernel is tested against, the engine behind the float64 option, and the source of
+ * hidden-state profiles.
+ */
+public final class ReferenceKernel implements ResidualKernel {
+    private final ResidualMlp net;
+    private double[] h = new double[0]; // h_0..h_L, each n x d
+    private double[] z = new double[0]; // pre-activations z_0..z_{L-1}
+
+    public ReferenceKernel(ResidualMlp net) {
+        this.net = net;
+    }
+
+    @Override
+    public ResidualMlp model() {
+        return net;
+    }
+
+    /** Runs the forward pass, leaving h and z filled; returns the summed squared error. */
+    private double forward(double[] p, Dataset data, int[] rows, int from, int n) {
+        int d = net.width();
+        int depth = net.depth();
+        Activation act = net.activation();
+        if (h.length < (long) (depth + 1) * n * d) {
+            h = new double[(depth + 1) * n * d];
+            z = new double[depth * n * d];
+        }
+        for (int s = 0; s < n; s++) {
+            int row = rows[from + s];
+            for (int j = 0; j < d; j++) {
+                h[s * d + j] = data.x()[row * d + j];
+            }
+        }
+        for (int k = 0; k < depth; k++) {
+            int a = net.offsetA(k);
+            int b = net.offsetB(k);
+            double delta = net.effectiveDelta(p, k);
+            int in = k * n * d;
+            int out = (k + 1) * n * d;
+            for (int s = 0; s < n; s++) {
+                for (int i = 0; i < d; i++) {
+                    double zi = p[b + i];
+                    for (int j = 0; j < d; j++) {
+                        zi += p[a + i * d + j] * h[in + s * d + j];
+                    }
+                    z[in + s * d + i] = zi;
+                    h[out + s * d + i] = h[in + s * d + i] + delta * act.apply(zi);
+                }
+            }
+        }
+        double sse = 0;
+        int last = depth * n * d;
+        for (int s = 0; s < n; s++) {
+            int row = rows[from + s];
+            for (int i = 0; i < d; i++) {
+                double e = h[last + s * d + i] - data.y()[row * d + i];
+                sse += e * e;
+            }
+        }
+        return sse;
+    }
+
+    @Override
+    public double loss(double[] params, Dataset data, int[] rows, int from, int to) {
+        int n = to - from;
+        return forward(params, data, rows, from, n) / ((double) n * net.width());
+    }
+
+    @Override
+    public double lossAndGradient(double[] p, Dataset data, int[] rows, int from, int to, double[] grad) {
+        int n = to - from;
+        int d = net.width();
+        int depth = net.depth();
+        Activation act = net.activation();
+        double loss = forward(p, data, rows, from, n) / ((double) n * d);
+        java.util.Arrays.fill(grad, 0.0);
+
+        // g = dLoss/dh_k, starting at the output
+        double[] g = new double[n * d];
+        double[] gNext = new double[n * d];
+        int last = depth * n * d;
+        for (int s = 0; s < n; s++) {
+            int row = rows[from + s];
+            for (int i = 0; i < d; i++) {
+                g[s * d + i] = 2.0 * (h[last + s * d + i] - data.y()[row * d + i]) / ((double) n * d);
+            }
+        }
+        double sharedDeltaGrad = 0;
+        for (int k = depth - 1; k >= 0; k--) {
+            int a = net.offsetA(k);
+            int b = net.offsetB(k);
+            double delta = net.effectiveDelta(p, k);
+            int in = k * n * d;
+            double gDelta = 0;
+            System.arraycopy(g, 0, gNext, 0, n * d); // the identity path
+            for (int s = 0; s < n; s++) {
+                for (int i = 0; i < d; i++) {
+                    double zi = z[in + s * d + i];
+                    double gi = g[s * d + i];
+                    gDelta += gi * act.apply(zi);
+                    double gz = gi * delta * act.derivative(zi);
+                    grad[b + i] += gz;
+                    for (int j = 0; j < d; j++) {
+                        grad[a + i * d + j] += gz * h[in + s * d + j];
+                        gNext[s * d + j] += p[a + i * d + j] * gz;
+                    }
+                }
+            }
+            if (net.deltaMode() == DeltaMode.PER_LAYER) {
+                grad[net.offsetDelta() + k] = gDelta;
+            } else if (net.deltaMode() == DeltaMode.SHARED) {
+                sharedDeltaGrad += gDelta;
+            }
+            double[] t = g;
+            g = gNext;
+            gNext = t;
+        }
+        if (net.deltaMode() == DeltaMode.SHARED) {
+            // d|delta|/d delta = sign(delta), with sign(0) = 0 as torch.abs
+            grad[net.offsetDelta()] = sharedDeltaGrad * Math.signum(p[net.offsetDelta()]);
+        }
+        return loss;
+    }
+
+    /**
+     * Hidden states h_0..h_L for the given inputs (each row of {@code inputs} is one h_0):
+     * result[k][s][i] is coordinate i of h_k for input s.
+     */
+    public double[][][] hiddenStates(double[] p, double[][] inputs) {
+        int d = net.width();
+        int depth = net.depth();
+        double[][][] states = new double[depth + 1][inputs.length][];
+        for (int s = 0; s < inputs.length; s++) {
+            states[0][s] = inputs[s].clone();
+        }
+        for (int k = 0; k < depth; k++) {
+            int a = net.offsetA(k);
+            int b = net.offsetB(k);
+            double delta = net.effectiveDelta(p, k);
+            for (int s = 0; s < inputs.length; s++) {
+                double[] hk = states[k][s];
+                double[] next = new double[d];
+                for (int i = 0; i < d; i++) {
+                    double zi = p[b + i];
+                    for (int j = 0; j < d; j++) {
+                        zi += p[a + i * d + j] * hk[j];
+                    }
+                    next[i] = hk[i] + delta * net.activation().apply(zi);
+                }
+                states[k + 1][s] = next;
+            }
+        }
+        return states;
+    }
+
+    @Override
+    public long workspaceBytes() {
+        return 8L * (h.length + z.length);
+    }
+
+    @Override
+    public void close() {
+        h = new double[0];
+        z = new double[0];
+    }
+}

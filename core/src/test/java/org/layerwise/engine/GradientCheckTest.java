@@ -1,0 +1,138 @@
+package org.layerwise.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.layerwise.data.Dataset;
+import org.layerwise.model.Activation;
+import org.layerwise.model.DeltaMode;
+import org.layerwise.model.Init;
+import org.layerwise.model.ResidualMlp;
+import org.layerwise.util.Rng;
+
+/** The hand-derived backward passes against central finite differences and against each other. */
+class GradientCheckTest {
+
+    static Stream<Arguments> variants() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        for (Activation act : Activation.values()) {
+            for (DeltaMode mode : DeltaMode.values()) {
+                b.add(Arguments.of(act, mode));
+            }
+        }
+        return b.build();
+    }
+
+    static Dataset randomData(int n, int d, long seed) {
+        Rng rng = new Rng(seed);
+        float[] x = new float[n * d];
+        float[] y = new float[n * d];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.uniform(-1, 1);
+            y[i] = (float) rng.uniform(-1, 1);
+        }
+        return new Dataset("random", n, d, x, y);
+    }
+
+    static double[] params(ResidualMlp net, long seed) {
+        // large enough weights that every layer is nonlinear and relu kinks are exercised
+        double[] p = net.initialise(Init.GLOROT, 1.0, new Rng(seed));
+        Rng rng = new Rng(seed + 1);
+        for (int k = 0; k < net.depth(); k++) {
+            for (int i = 0; i < net.width(); i++) {
+                p[net.offsetB(k) + i] = 0.3 * rng.nextGaussian();
+            }
+        }
+        if (net.deltaMode() == DeltaMode.SHARED) {
+            p[net.offsetDelta()] = -0.4; // negative: exercises d|delta|/d delta = sign(delta)
+        }
+        if (net.deltaMode() == DeltaMode.PER_LAYER) {
+            for (int k = 0; k < net.depth(); k++) {
+                p[net.offsetDelta() + k] = 0.5 * rng.nextGaussian();
+            }
+        }
+        return p;
+    }
+
+    static int[] identity(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = n - 1 - i; // reversed: proves rows are gathered through the index array
+        }
+        return r;
+    }
+
+    @ParameterizedTest(name = "{0} / {1}")
+    @MethodSource("variants")
+    void referenceMatchesCentralFiniteDifferences(Activation act, DeltaMode mode) {
+        ResidualMlp net = new ResidualMlp(5, 4, act, mode);
+        Dataset data = randomData(7, 4, 11);
+        double[] p = params(net, 3);
+        int[] rows = identity(7);
+        ReferenceKernel k = new ReferenceKernel(net);
+        double[] grad = new double[p.length];
+        k.lossAndGradient(p, data, rows, 0, 7, grad);
+        double eps = 1e-6;
+        double worst = 0;
+        for (int i = 0; i < p.length; i++) {
+            double keep = p[i];
+            p[i] = keep + eps;
+            double up = k.loss(p, data, rows, 0, 7);
+            p[i] = keep - eps;
+            double down = k.loss(p, data, rows, 0, 7);
+            p[i] = keep;
+            double fd = (up - down) / (2 * eps);
+            double err = Math.abs(fd - grad[i]) / Math.max(1e-4, Math.abs(fd) + Math.abs(grad[i]));
+            worst = Math.max(worst, err);
+        }
+        assertTrue(worst < 1e-5, "worst relative gradient error " + worst);
+    }
+
+    @ParameterizedTest(name = "{0} / {1}")
+    @MethodSource("variants")
+    void fusedMatchesReference(Activation act, DeltaMode mode) {
+        // 37 rows: not a multiple of any vector length, so padded lanes are exercised; 2 threads
+        ResidualMlp net = new ResidualMlp(30, 6, act, mode);
+        Dataset data = randomData(37, 6, 5);
+        double[] p = params(net, 9);
+        for (int i = 0; i < net.offsetDelta(); i++) {
+            p[i] *= 0.5; // keep 30 layers from blowing up
+        }
+        int[] rows = identity(37);
+        double[] gRef = new double[p.length];
+        double[] gFused = new double[p.length];
+        double lossRef = new ReferenceKernel(net).lossAndGradient(p, data, rows, 0, 37, gRef);
+        try (FusedKernel fused = new FusedKernel(net, 2, 64)) {
+            double lossFused = fused.lossAndGradient(p, data, rows, 0, 37, gFused);
+            assertEquals(lossRef, lossFused, 1e-5 * Math.abs(lossRef));
+            assertEquals(lossRef, fused.loss(p, data, rows, 0, 37), 1e-5 * Math.abs(lossRef));
+        }
+        double scale = 0;
+        for (double g : gRef) {
+            scale = Math.max(scale, Math.abs(g));
+        }
+        for (int i = 0; i < p.length; i++) {
+            assertEquals(gRef[i], gFused[i], 1e-4 * scale, "parameter " + i);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void fusedIsDeterministicForAThreadCount() {
+        ResidualMlp net = new ResidualMlp(50, 10, Activation.TANH, DeltaMode.SHARED);
+        Dataset data = randomData(200, 10, 1);
+        double[] p = net.initialise(Init.XAVIER, 1.0, new Rng(2));
+        int[] rows = identity(200);
+        double[] g1 = new double[p.length];
+        double[] g2 = new double[p.length];
+        try (FusedKernel a = new FusedKernel(net, 2, 200); FusedKernel b = new FusedKernel(net, 2, 200)) {
+            assertEquals(a.lossAndGradient(p, data, rows, 0, 200, g1), b.lossAndGradient(p, data, rows, 0, 200, g2));
+        }
+        for (int i = 0; i < p.length; i++) {
+            assertEquals(Double.doubleToLongBits(g1[i]), Double.doubleToLongBits(g2[i]));
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package org.layerwise.data;
+
+/** A data set that cannot be read: missing files, wrong format. The message names the path. */
+public class DataException extends RuntimeException {
+    public DataException(String message) {
+        super(message);
+    }
+
+    public DataException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,438 @@
+package org.layerwise.study;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.layerwise.analysis.Regime;
+import org.layerwise.analysis.ScalingFit;
+import org.layerwise.analysis.TrendNoise;
+import org.layerwise.analysis.WeightSequence;
+import org.layerwise.analysis.WeightStatistics;
+import org.layerwise.data.Dataset;
+import org.layerwise.engine.ReferenceKernel;
+import org.layerwise.io.Csv;
+import org.layerwise.io.Json;
+import org.layerwise.io.Npy;
+import org.layerwise.model.DeltaMode;
+import org.layerwise.model.ResidualMlp;
+import org.layerwise.report.ScalingReport;
+
+/**
+ * Everything a scaling study concludes, computed from its folder alone (config.json and the per-run
+ * folders), so the analysis and report can be redone without training: per-run statistics
+ * (metrics.csv), fits across depths (fits.csv), exponents, the regime label, the trend/noise
+ * decomposition, plots and report.html, and summary.json.
+ */
+public final class ScalingAnalysis {
+    /** Weight sequences analysed: A_k, b_k, |delta_k| (per-layer) and |delta_k| A_k, |delta_k| b_k. */
+    public static final List<String> SEQUENCES = List.of("A", "b", "delta", "deltaA", "deltab");
+
+    private final Path dir;
+    private final PrintStream log;
+
+    public ScalingAnalysis(Path dir, PrintStream log) {
+        this.dir = dir;
+        this.log = log;
+    }
+
+    /** One finished run, reduced to what the analysis and plots need. */
+    public static final class Run {
+        public int depth;
+        public int seedIndex;
+        public String reason;
+        public long updates;
+        public Double trainLoss;
+        public Double sharedDelta;               // |delta| for the shared mode
+        public final Map<String, Map<String, Double>> stats = new LinkedHashMap<>();
+        public double[] effectiveNorms;          // ||W_k||_F of the effective sequence
+        public double[] deltas;                  // delta_k (per-layer) or null
+        public double[][] entries;               // a few entries of the effective sequence along depth
+        public String[] entryNames;
+        public double[][] hidden;                // columns of hidden_norms.csv
+
+        public boolean usable() {
+            return !"DIVERGED".equals(reason);
+        }
+    }
+
+    public Map<String, Object> run() {
+        ScalingConfig cfg = ScalingConfig.fromJson(Json.read(dir.resolve("config.json")));
+        String effective = cfg.delta() == DeltaMode.PER_LAYER ? "deltaA" : "A";
+        List<Path> runDirs = runFolders();
+        if (runDirs.isEmpty()) {
+            throw new IllegalStateException("no finished runs under " + dir.resolve("depths"));
+        }
+        List<Run> runs = new ArrayList<>();
+        for (Path p : runDirs) {
+            runs.add(load(p, cfg, effective));
+        }
+        runs.sort(Comparator.comparingInt((Run r) -> r.depth).thenComparingInt(r -> r.seedIndex));
+        List<Run> ok = runs.stream().filter(Run::usable).toList();
+
+        // fits of every statistic of every sequence across depths
+        Map<String, Map<String, ScalingFit>> fits = new LinkedHashMap<>();
+        for (String seq : SEQUENCES) {
+            Map<String, ScalingFit> bySeq = new LinkedHashMap<>();
+            for (String stat : statNames(ok, seq)) {
+                bySeq.put(stat, fit(ok, seq, stat, cfg, stat.equals(WeightStatistics.DETRENDED_CUMSUM) ? 200 : 0));
+            }
+            if (!bySeq.isEmpty()) {
+                fits.put(seq, bySeq);
+            }
+        }
+        ScalingFit alphaFit = null;
+        if (cfg.delta() == DeltaMode.SHARED) {
+            alphaFit = fitValues(ok, r -> r.sharedDelta, cfg, 0);
+        }
+        Map<String, Object> exponents = new LinkedHashMap<>();
+        putExponent(exponents, "beta_A", fits, "A");
+        putExponent(exponents, "beta_b", fits, "b");
+        putExponent(exponents, "beta_deltaA", fits, "deltaA");
+        if (alphaFit != null) {
+            exponents.put("alpha", negated(alphaFit));
+        }
+        Map<String, ScalingFit> eff = fits.getOrDefault(effective, Map.of());
+        Regime regime = eff.isEmpty() ? null : Regime.classify(eff.get(WeightStatistics.MAX_FROBENIUS),
+                eff.get(WeightStatistics.MAX_INCREMENT), eff.get(WeightStatistics.ROOT_SSQ), cfg.regimeTolerance());
+
+        Map<String, Object> trendNoise = trendNoise(cfg, ok, effective, regime == null ? 0 : regime.beta());
+
+        writeMetrics(runs);
+        writeFits(fits, alphaFit);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("study", "depth-scaling (Cohen, Cont, Rossier & Xu, ICML 2021)");
+        summary.put("setting", Map.of("dataset", cfg.dataset(), "activation", cfg.activation().key(), "delta", cfg.delta().key(),
+                "init", cfg.init().key(), "width", cfg.width(), "optimizer", cfg.optimizer(), "lr", cfg.lr()));
+        summary.put("depths", ok.stream().map(r -> r.depth).distinct().toList());
+        summary.put("runs", runs.size());
+        summary.put("diverged", runs.stream().filter(r -> !r.usable()).map(r -> Map.of("depth", r.depth, "seed_index", r.seedIndex)).toList());
+        summary.put("stop_reasons", runs.stream().collect(java.util.stream.Collectors.groupingBy(r -> r.reason, LinkedHashMap::new,
+                java.util.stream.Collectors.counting())));
+        summary.put("effective_sequence", effective);
+        summary.put("exponents", exponents);
+        if (regime != null) {
+            Map<String, Object> rg = new LinkedHashMap<>();
+            rg.put("label", regime.label());
+            rg.put("beta", regime.beta());
+            rg.put("s_I", regime.increment().shifted(regime.beta()));
+            rg.put("s_R", regime.rootSsq());
+            rg.put("tolerance", regime.tolerance());
+            rg.put("evidence", regime.evidence());
+            rg.put("rule", "[INFERRED] from Hypotheses 1/2 of the paper; see docs/scaling-study.md");
+            summary.put("regime", rg);
+        }
+        summary.put("fits", fits);
+        Map<String, Object> tnSummary = new LinkedHashMap<>(trendNoise);
+        if (trendNoise.containsKey("trend_entry")) {
+            // the curves go to a CSV; the summary keeps the scalars
+            double[] t = (double[]) tnSummary.remove("trend_entry");
+            double[] n = (double[]) tnSummary.remove("noise_entry");
+            double[] w = (double[]) tnSummary.remove("raw_entry_scaled");
+            List<List<?>> rows = new ArrayList<>();
+            for (int k = 0; k < t.length; k++) {
+                rows.add(List.of(k, (double) k / t.length, w[k], t[k], n[k]));
+            }
+            Csv.write(dir.resolve("trend_noise.csv"), List.of("layer", "s", "raw_scaled", "trend", "noise"), rows);
+        }
+        summary.put("trend_noise", tnSummary);
+        summary.put("report", "report.html");
+        Json.write(dir.resolve("summary.json"), summary);
+        new ScalingReport(dir, cfg, runs, fits, alphaFit, regime, trendNoise, summary).write();
+        log.println("report: " + dir.resolve("report.html").toAbsolutePath());
+        return summary;
+    }
+
+    private static Map<String, Object> negated(ScalingFit f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("value", -f.slope());
+        m.put("std_error", f.stdError());
+        m.put("lower", -f.upper());
+        m.put("upper", -f.lower());
+        m.put("points", f.points());
+        m.put("interval", f.method());
+        return m;
+    }
+
+    private static void putExponent(Map<String, Object> into, String name, Map<String, Map<String, ScalingFit>> fits, String seq) {
+        Map<String, ScalingFit> f = fits.get(seq);
+        if (f != null && f.containsKey(WeightStatistics.MAX_FROBENIUS)) {
+            into.put(name, negated(f.get(WeightStatistics.MAX_FROBENIUS)));
+        }
+    }
+
+    private List<Path> runFolders() {
+        Path depths = dir.resolve("depths");
+        if (!Files.isDirectory(depths)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(depths)) {
+            return s.filter(p -> Files.exists(p.resolve(DepthRun.RESULT))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> statNames(List<Run> runs, String seq) {
+        for (Run r : runs) {
+            Map<String, Double> m = r.stats.get(seq);
+            if (m != null) {
+                return new ArrayList<>(m.keySet());
+            }
+        }
+        return List.of();
+    }
+
+    private static ScalingFit fit(List<Run> runs, String seq, String stat, ScalingConfig cfg, int minDepth) {
+        return fitValues(runs, r -> r.stats.containsKey(seq) ? r.stats.get(seq).get(stat) : null, cfg, minDepth);
+    }
+
+    /** Fits over runs with depth >= minDepth when at least 3 depths qualify, else over all runs. */
+    private static ScalingFit fitValues(List<Run> runs, java.util.function.Function<Run, Double> value, ScalingConfig cfg, int minDepth) {
+        long deep = runs.stream().filter(r -> r.depth >= minDepth).map(r -> r.depth).distinct().count();
+        List<Run> use = deep >= 3 ? runs.stream().filter(r -> r.depth >= minDepth).toList() : runs;
+        List<double[]> pts = new ArrayList<>();
+        for (Run r : use) {
+            Double v = value.apply(r);
+            if (v != null) {
+                pts.add(new double[] {r.depth, v});
+            }
+        }
+        double[] x = pts.stream().mapToDouble(p -> p[0]).toArray();
+        double[] y = pts.stream().mapToDouble(p -> p[1]).toArray();
+        return cfg.bootstrap() > 0 ? ScalingFit.fitBootstrap(x, y, cfg.bootstrap(), cfg.seed()) : ScalingFit.fit(x, y);
+    }
+
+    /** The weight sequences of one run folder, as named in {@link #SEQUENCES}. */
+    public static Map<String, WeightSequence> sequences(Path runDir, ScalingConfig cfg) {
+        Npy.Array a = Npy.read(runDir.resolve("A.npy"));
+        Npy.Array b = Npy.read(runDir.resolve("b.npy"));
+        int depth = a.shape()[0];
+        int d = a.shape()[1];
+        Map<String, WeightSequence> m = new LinkedHashMap<>();
+        WeightSequence sa = new WeightSequence("A", depth, d, d, a.data());
+        WeightSequence sb = new WeightSequence("b", depth, d, 1, b.data());
+        m.put("A", sa);
+        m.put("b", sb);
+        if (cfg.delta() != DeltaMode.NONE) {
+            double[] raw = Npy.read(runDir.resolve("delta.npy")).data();
+            double[] abs = new double[depth];
+            for (int k = 0; k < depth; k++) {
+                abs[k] = Math.abs(raw[cfg.delta() == DeltaMode.SHARED ? 0 : k]);
+            }
+            if (cfg.delta() == DeltaMode.PER_LAYER) {
+                m.put("delta", new WeightSequence("delta", depth, 1, 1, abs));
+            }
+            m.put("deltaA", sa.scaledBy("deltaA", abs));
+            m.put("deltab", sb.scaledBy("deltab", abs));
+        }
+        return m;
+    }
+
+    private static Run load(Path p, ScalingConfig cfg, String effective) {
+        JsonNode res = Json.read(p.resolve(DepthRun.RESULT));
+        Run r = new Run();
+        r.depth = res.get("depth").asInt();
+        r.seedIndex = res.get("seed_index").asInt();
+        r.reason = res.get("stop_reason").asText();
+        r.updates = res.get("updates").asLong();
+        r.trainLoss = res.get("train_loss").isNull() ? null : res.get("train_loss").asDouble();
+        if (!r.usable()) {
+            return r;
+        }
+        Map<String, WeightSequence> seqs = sequences(p, cfg);
+        for (var e : seqs.entrySet()) {
+            r.stats.put(e.getKey(), WeightStatistics.compute(e.getValue()));
+        }
+        if (cfg.delta() == DeltaMode.SHARED) {
+            r.sharedDelta = Math.abs(Npy.read(p.resolve("delta.npy")).data()[0]);
+        }
+        if (cfg.delta() == DeltaMode.PER_LAYER) {
+            r.deltas = Npy.read(p.resolve("delta.npy")).data();
+        }
+        WeightSequence w = seqs.get(effective);
+        r.effectiveNorms = WeightStatistics.layerNorms(w);
+        int d = w.cols();
+        int[][] picks = {{0, 0}, {d / 2, d / 3}, {d - 1, d - 1}};
+        r.entries = new double[picks.length][w.length()];
+        r.entryNames = new String[picks.length];
+        for (int e = 0; e < picks.length; e++) {
+            int idx = picks[e][0] * d + picks[e][1];
+            r.entryNames[e] = effective + "[" + picks[e][0] + "," + picks[e][1] + "]";
+            for (int k = 0; k < w.length(); k++) {
+                r.entries[e][k] = w.get(k, idx);
+            }
+        }
+        r.hidden = readCsvColumns(p.resolve("hidden_norms.csv"));
+        return r;
+    }
+
+    static double[][] readCsvColumns(Path csv) {
+        try {
+            List<String> lines = Files.readAllLines(csv);
+            int cols = lines.get(0).split(",").length;
+            double[][] out = new double[cols][lines.size() - 1];
+            for (int i = 1; i < lines.size(); i++) {
+                String[] f = lines.get(i).split(",");
+                for (int c = 0; c < cols; c++) {
+                    out[c][i - 1] = f[c].equals("nan") ? Double.NaN : Double.parseDouble(f[c]);
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Trend/noise decomposition of the deepest run (seed 0), the trend integral averaged over the up
+     * to 4 deepest depths, on a grid of min(500, shallowest of them) points; plus the training loss
+     * of the network rebuilt from the denoised weights (delta kept, as the reference).
+     */
+    private Map<String, Object> trendNoise(ScalingConfig cfg, List<Run> ok, String effective, double beta) {
+        List<Integer> depths = ok.stream().filter(r -> r.seedIndex == 0).map(r -> r.depth).distinct().sorted().toList();
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (depths.size() < 2) {
+            out.put("skipped", "needs at least 2 depths");
+            return out;
+        }
+        List<Integer> avg = depths.subList(Math.max(0, depths.size() - 4), depths.size());
+        int target = depths.get(depths.size() - 1);
+        int grid = Math.min(500, avg.get(0));
+        String seqName = effective.equals("deltaA") ? "deltaA" : "A";
+        List<WeightSequence> seqA = new ArrayList<>();
+        List<WeightSequence> seqB = new ArrayList<>();
+        for (int L : avg) {
+            Map<String, WeightSequence> s = sequences(dir.resolve("depths").resolve(DepthRun.folderName(L, 0)), cfg);
+            seqA.add(s.get(seqName));
+            seqB.add(s.get(seqName.equals("A") ? "b" : "deltab"));
+        }
+        WeightSequence wA = seqA.get(seqA.size() - 1);
+        WeightSequence wB = seqB.get(seqB.size() - 1);
+        TrendNoise.Decomposition dA = TrendNoise.decompose(wA, TrendNoise.trendIntegral(seqA, beta, grid), beta, grid);
+        TrendNoise.Decomposition dB = TrendNoise.decompose(wB, TrendNoise.trendIntegral(seqB, beta, grid), beta, grid);
+        out.put("depth", target);
+        out.put("averaged_depths", avg);
+        out.put("grid", grid);
+        out.put("beta", beta);
+        out.put("sequence", seqName);
+        // the denoised network: A and b replaced by their trends; per-layer delta folded as in the reference
+        Dataset data = StudyData.load(cfg);
+        ResidualMlp net = new ResidualMlp(target, cfg.width(), cfg.activation(), cfg.delta());
+        double[] orig = new double[net.parameterCount()];
+        double[] den = new double[net.parameterCount()];
+        Map<String, WeightSequence> raw = sequences(dir.resolve("depths").resolve(DepthRun.folderName(target, 0)), cfg);
+        int d = cfg.width();
+        double[] delta = cfg.delta() == DeltaMode.NONE ? new double[0] : Npy.read(dir.resolve("depths")
+                .resolve(DepthRun.folderName(target, 0)).resolve("delta.npy")).data();
+        for (int k = 0; k < target; k++) {
+            for (int e = 0; e < d * d; e++) {
+                orig[net.offsetA(k) + e] = raw.get("A").get(k, e);
+                den[net.offsetA(k) + e] = dA.denoised()[k * d * d + e];
+            }
+            for (int e = 0; e < d; e++) {
+                orig[net.offsetB(k) + e] = raw.get("b").get(k, e);
+                den[net.offsetB(k) + e] = dB.denoised()[k * d + e];
+            }
+        }
+        System.arraycopy(delta, 0, orig, net.offsetDelta(), delta.length);
+        System.arraycopy(delta, 0, den, net.offsetDelta(), delta.length);
+        if (cfg.delta() == DeltaMode.PER_LAYER) {
+            // |delta_k| is inside the denoised deltaA: keep only the sign (exact for relu, as the reference)
+            for (int k = 0; k < target; k++) {
+                den[net.offsetDelta() + k] = Math.signum(delta[k]);
+            }
+        }
+        ReferenceKernel k = new ReferenceKernel(net);
+        out.put("train_loss_original", k.loss(orig, data));
+        out.put("train_loss_denoised", k.loss(den, data));
+        out.put("entry", pickEntry(wA));
+        int e = pickEntry(wA);
+        out.put("trend_entry", slice(dA.trend(), wA.size(), e));
+        out.put("noise_entry", slice(dA.noise(), wA.size(), e));
+        out.put("raw_entry_scaled", scaledRaw(wA, e, beta));
+        return out;
+    }
+
+    /** The entry with the largest mean magnitude, so its trend is visible. */
+    private static int pickEntry(WeightSequence w) {
+        int best = 0;
+        double bestV = -1;
+        for (int e = 0; e < w.size(); e++) {
+            double s = 0;
+            for (int k = 0; k < w.length(); k++) {
+                s += w.get(k, e);
+            }
+            if (Math.abs(s) > bestV) {
+                bestV = Math.abs(s);
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    private static double[] slice(double[] values, int size, int e) {
+        double[] out = new double[values.length / size];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = values[k * size + e];
+        }
+        return out;
+    }
+
+    private static double[] scaledRaw(WeightSequence w, int e, double beta) {
+        double up = Math.pow(w.length(), beta);
+        double[] out = new double[w.length()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = up * w.get(k, e);
+        }
+        return out;
+    }
+
+    private void writeMetrics(List<Run> runs) {
+        List<String> header = new ArrayList<>(List.of("depth", "seed_index", "stop_reason", "updates", "train_loss", "abs_shared_delta"));
+        List<String[]> cols = new ArrayList<>();
+        for (Run r : runs) {
+            for (var s : r.stats.entrySet()) {
+                for (String stat : s.getValue().keySet()) {
+                    String[] c = {s.getKey(), stat};
+                    if (cols.stream().noneMatch(x -> x[0].equals(c[0]) && x[1].equals(c[1]))) {
+                        cols.add(c);
+                    }
+                }
+            }
+        }
+        cols.forEach(c -> header.add(c[0] + "_" + c[1]));
+        List<List<?>> rows = new ArrayList<>();
+        for (Run r : runs) {
+            List<Object> row = new ArrayList<>(List.of(r.depth, r.seedIndex, r.reason, r.updates));
+            row.add(r.trainLoss);
+            row.add(r.sharedDelta);
+            for (String[] c : cols) {
+                Map<String, Double> m = r.stats.get(c[0]);
+                row.add(m == null ? null : m.get(c[1]));
+            }
+            rows.add(row);
+        }
+        Csv.write(dir.resolve("metrics.csv"), header, rows);
+    }
+
+    private void writeFits(Map<String, Map<String, ScalingFit>> fits, ScalingFit alpha) {
+        List<List<?>> rows = new ArrayList<>();
+        fits.forEach((seq, m) -> m.forEach((stat, f) -> rows.add(List.of(seq, stat, f.slope(), f.stdError(), f.lower(), f.upper(),
+                f.rSquared(), f.points(), f.method()))));
+        if (alpha != null) {
+            rows.add(List.of("shared_delta", "abs_value", alpha.slope(), alpha.stdError(), alpha.lower(), alpha.upper(),
+                    alpha.rSquared(), alpha.points(), alpha.method()));
+        }
+        Csv.write(dir.resolve("fits.csv"), List.of("sequence", "statistic", "slope", "std_error", "lower95", "upper95", "r_squared",
+                "points", "interval"), rows);
+    }
+}

@@ -1,6 +1,5 @@
 package org.layerwise.study;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,12 +101,13 @@ public final class ScalingStudy {
         if (!Files.exists(cfg)) {
             return;
         }
-        JsonNode old = Json.read(cfg);
+        // compare typed values: JSON alone cannot tell an int 60 from a long 60
+        Map<String, Object> old = ScalingConfig.fromJson(Json.read(cfg)).asMap();
         Map<String, Object> now = config.asMap();
         for (String k : List.of("dataset", "data-path", "train-size", "width", "activation", "delta", "init", "init-scale",
                 "optimizer", "lr", "momentum", "weight-decay", "batch-size", "epsilon", "max-updates", "stop-rule", "seed", "precision")) {
-            JsonNode o = old.get(k);
-            if (o != null && !Json.MAPPER.valueToTree(now.get(k)).equals(o)) {
+            Object o = old.get(k);
+            if (!java.util.Objects.equals(o, now.get(k))) {
                 throw new ConfigException(k + ": the output folder " + out + " holds a study with " + k + " = " + o
                         + ", not " + now.get(k) + "; choose another --out or delete the folder");
             }

@@ -1,0 +1,144 @@
+package org.layerwise.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.layerwise.data.Dataset;
+import org.layerwise.data.OdeDataset;
+import org.layerwise.engine.FusedKernel;
+import org.layerwise.engine.ReferenceKernel;
+import org.layerwise.model.Activation;
+import org.layerwise.model.DeltaMode;
+import org.layerwise.model.Init;
+import org.layerwise.model.ResidualMlp;
+import org.layerwise.util.Rng;
+
+class TrainerTest {
+    private final ResidualMlp net = new ResidualMlp(20, 10, Activation.TANH, DeltaMode.SHARED);
+    private final Dataset data = OdeDataset.generate(400, 10, 7);
+
+    private Trainer.Settings settings(long maxUpdates, long checkpointEvery) {
+        return new Trainer.Settings(50, maxUpdates, 0, StopRule.EPSILON, 5, 99, checkpointEvery);
+    }
+
+    @Test
+    void resumedRunContinuesBitIdentically(@TempDir Path tmp) {
+        double[] straight = net.initialise(Init.XAVIER, 1, new Rng(1));
+        double[] resumed = straight.clone();
+        Adam a1 = new Adam(1e-3, 0.9, 0.999, 1e-8, 0);
+        try (FusedKernel k = new FusedKernel(net, 2, 50)) {
+            new Trainer(settings(37, 0), List.of()).train(k, straight, a1, data, null, "fp");
+        }
+        // the same run, killed after update 20 (a checkpoint was written at 10 and 20), then started again
+        Path ck = tmp.resolve("ck.bin");
+        TrainingListener killer = new TrainingListener() {
+            @Override
+            public void onUpdate(long updates, double loss) {
+                if (updates == 23) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+        };
+        double[] first = resumed.clone();
+        try (FusedKernel k = new FusedKernel(net, 2, 50)) {
+            assertThrows(IllegalStateException.class, () -> new Trainer(settings(37, 10), List.of(killer))
+                    .train(k, first, new Adam(1e-3, 0.9, 0.999, 1e-8, 0), data, ck, "fp"));
+        }
+        assertTrue(Files.exists(ck));
+        try (FusedKernel k = new FusedKernel(net, 2, 50)) {
+            // fresh parameters and optimizer: everything must come from the checkpoint
+            TrainResult r = new Trainer(settings(37, 10), List.of()).train(k, resumed, new Adam(1e-3, 0.9, 0.999, 1e-8, 0), data, ck, "fp");
+            assertEquals(37, r.updates());
+        }
+        for (int i = 0; i < straight.length; i++) {
+            assertEquals(Double.doubleToLongBits(straight[i]), Double.doubleToLongBits(resumed[i]), "parameter " + i);
+        }
+    }
+
+    @Test
+    void checkpointOfOtherSettingsIsRefused(@TempDir Path tmp) {
+        Path ck = tmp.resolve("ck.bin");
+        double[] p = net.initialise(Init.XAVIER, 1, new Rng(1));
+        try (FusedKernel k = new FusedKernel(net, 1, 50)) {
+            new Trainer(settings(10, 5), List.of()).train(k, p, new Sgd(0.01, 0, 0, 0, false), data, ck, "a");
+            Exception e = assertThrows(IllegalStateException.class,
+                    () -> new Trainer(settings(20, 5), List.of()).train(k, p, new Sgd(0.01, 0, 0, 0, false), data, ck, "b"));
+            assertTrue(e.getMessage().contains("other settings"));
+        }
+    }
+
+    @Test
+    void divergenceIsRecordedWithItsStep() {
+        double[] p = net.initialise(Init.HE, 1, new Rng(1));
+        p[net.offsetDelta()] = 1.0;
+        TrainResult r;
+        try (ReferenceKernel k = new ReferenceKernel(net)) {
+            r = new Trainer(settings(1000, 0), List.of()).train(k, p, new Sgd(1e6, 0, 0, 0, false), data, null, "x");
+        }
+        assertEquals(TrainResult.Reason.DIVERGED, r.reason());
+        assertTrue(r.divergedAt() >= 0 && r.divergedAt() < 1000);
+        assertTrue(Double.isNaN(r.finalLoss()));
+    }
+
+    @Test
+    void stopsBelowEpsilonAtAnEpochEnd() {
+        // a linear net with delta none can fit a linear target exactly
+        ResidualMlp lin = new ResidualMlp(1, 3, Activation.LINEAR, DeltaMode.NONE);
+        Rng rng = new Rng(3);
+        float[] x = new float[300];
+        float[] y = new float[300];
+        for (int i = 0; i < 100; i++) {
+            for (int j = 0; j < 3; j++) {
+                x[i * 3 + j] = (float) rng.uniform(-1, 1);
+            }
+            for (int j = 0; j < 3; j++) {
+                y[i * 3 + j] = x[i * 3 + j] + 0.5f * x[i * 3 + (j + 1) % 3] + 0.1f;
+            }
+        }
+        Dataset d = new Dataset("linear", 100, 3, x, y);
+        double[] p = new double[lin.parameterCount()];
+        TrainResult r;
+        try (ReferenceKernel k = new ReferenceKernel(lin)) {
+            r = new Trainer(new Trainer.Settings(10, 100000, 1e-6, StopRule.EPSILON, 5, 1, 0), List.of())
+                    .train(k, p, new Sgd(0.2, 0.9, 0, 0, false), d, null, "lin");
+        }
+        assertEquals(TrainResult.Reason.CONVERGED, r.reason());
+        assertTrue(r.finalLoss() < 1e-6);
+        assertEquals(0, r.updates() % 10, "stops only at an epoch end");
+        assertEquals(0.5, p[lin.offsetA(0) + 1], 1e-2); // z_0 = 0.5 x_1 + 0.1
+        assertEquals(0.1, p[lin.offsetB(0)], 1e-2);
+    }
+
+    @Test
+    void plateauRuleStopsWhenLossStalls() {
+        double[] p = net.initialise(Init.XAVIER, 1, new Rng(1));
+        TrainResult r;
+        try (FusedKernel k = new FusedKernel(net, 1, 50)) {
+            // lr 0: the loss never improves, so exactly `patience` epochs after the first (which sets best)
+            r = new Trainer(new Trainer.Settings(50, 100000, 0, StopRule.PLATEAU, 3, 1, 0), List.of())
+                    .train(k, p, new Sgd(0.0, 0, 0, 0, false), data, null, "p");
+        }
+        assertEquals(TrainResult.Reason.PLATEAU, r.reason());
+        assertEquals(4, r.epochs());
+    }
+
+    @Test
+    void everyEpochVisitsEveryRowOnce() {
+        int[] perm = Rng.derive(5, "shuffle", 3).permutation(1000);
+        boolean[] seen = new boolean[1000];
+        for (int v : perm) {
+            assertFalse(seen[v]);
+            seen[v] = true;
+        }
+        assertFalse(java.util.Arrays.equals(perm, Rng.derive(5, "shuffle", 4).permutation(1000)));
+        assertArrayEquals(perm, Rng.derive(5, "shuffle", 3).permutation(1000));
+    }
+}

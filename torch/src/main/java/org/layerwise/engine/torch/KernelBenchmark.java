@@ -26,7 +26,7 @@ public final class KernelBenchmark {
 
     public static void run(int threads, int steps, PrintStream out) {
         TorchResidualMlp.setThreads(threads);
-        out.printf("scaling-kernel benchmark: tanh, shared delta, SGD lr 0.05; %d thread(s) each; median of %d steps after 2 warm-up%n",
+        out.printf("scaling-kernel benchmark: tanh, shared delta, SGD lr 0.05; %d thread(s) each; median of %d steps after the same warm-up (>= 3 steps, up to 4 s)%n",
                 threads, steps);
         out.printf("java %s (%s), vector species %s%n", System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 jdk.incubator.vector.FloatVector.SPECIES_PREFERRED);
@@ -55,13 +55,15 @@ public final class KernelBenchmark {
                 Sgd sgd = new Sgd(0.05, 0, 0, 0, false);
                 double[] grad = new double[pf.length];
                 double[] t = new double[steps];
-                for (int i = -2; i < steps; i++) {
-                    long t0 = System.nanoTime();
+                Runnable step = () -> {
                     k.lossAndGradient(pf, data, rows, 0, batch, grad);
                     sgd.step(pf, grad);
-                    if (i >= 0) {
-                        t[i] = (System.nanoTime() - t0) / 1e6;
-                    }
+                };
+                warmUp(step);
+                for (int i = 0; i < steps; i++) {
+                    long t0 = System.nanoTime();
+                    step.run();
+                    t[i] = (System.nanoTime() - t0) / 1e6;
                 }
                 fusedMs = median(t);
                 // the whole step's memory: kernel workspace plus parameters, gradient (float64 each)
@@ -71,12 +73,11 @@ public final class KernelBenchmark {
             try (TorchResidualMlp tm = new TorchResidualMlp(net, params, false)) {
                 Tensor[] b = tm.batch(data, rows, 0, batch);
                 double[] t = new double[steps];
-                for (int i = -2; i < steps; i++) {
+                warmUp(() -> tm.sgdStep(b[0], b[1], 0.05));
+                for (int i = 0; i < steps; i++) {
                     long t0 = System.nanoTime();
                     tm.sgdStep(b[0], b[1], 0.05);
-                    if (i >= 0) {
-                        t[i] = (System.nanoTime() - t0) / 1e6;
-                    }
+                    t[i] = (System.nanoTime() - t0) / 1e6;
                 }
                 torchMs = median(t);
                 b[0].close();
@@ -87,6 +88,14 @@ public final class KernelBenchmark {
                     torchMs / fusedMs, fusedBytes / 1048576.0, act / 1048576.0, (double) fusedBytes / act);
         }
         out.println("ratio = libtorch ms / fused ms (goal >= 10x); mem/act = fused step memory / activations h_0..h_L (goal <= 2x)");
+    }
+
+    /** The same warm-up for both engines: at least 3 steps, then until 4 s or 40 steps (lets the JIT finish). */
+    private static void warmUp(Runnable step) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 40 && (i < 3 || System.nanoTime() - t0 < 4_000_000_000L); i++) {
+            step.run();
+        }
     }
 
     private static double median(double[] v) {

@@ -32,6 +32,8 @@ import org.layerwise.model.ResidualMlp;
 public final class FusedKernel implements ResidualKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
+    /** Samples per pass: four vectors, four independent FMA chains (one chain is latency-bound). */
+    private static final int BLOCK = 4 * VL;
 
     private final ResidualMlp net;
     private final int threads;
@@ -45,7 +47,11 @@ public final class FusedKernel implements ResidualKernel {
         final int cap;            // padded rows per feature
         final float[] h;          // (L+1) x d x cap
         final float[] g;          // d x cap: dLoss/dh at the current layer
-        final float[] gz = new float[net.width() * VL];
+        final float[] gz = new float[net.width() * BLOCK];
+        final float[] wv = new float[(net.width() * net.width() + net.width() + 1) * VL];
+        final float[] accDelta = new float[VL];
+        final float[] zs = new float[net.width() * BLOCK];   // z, then sigma(z), for one block
+        final float[] ds = new float[net.width() * BLOCK];   // sigma'(z) for one block
         final float[] accA = new float[net.width() * net.width() * VL];
         final float[] accB = new float[net.width() * VL];
         final float[] grad = new float[net.parameterCount()];
@@ -72,7 +78,7 @@ public final class FusedKernel implements ResidualKernel {
         this.threads = Math.max(1, Math.min(threads, maxBatch / (2 * VL)));
         this.w = new float[net.parameterCount()];
         int perSlice = (maxBatch + this.threads - 1) / this.threads;
-        int cap = (perSlice + VL - 1) / VL * VL;
+        int cap = (perSlice + BLOCK - 1) / BLOCK * BLOCK;
         this.slices = new Slice[this.threads];
         for (int t = 0; t < this.threads; t++) {
             slices[t] = new Slice(cap);
@@ -175,7 +181,7 @@ public final class FusedKernel implements ResidualKernel {
         final int d = net.width();
         final int depth = net.depth();
         final int cap = sl.cap;
-        final int mp = (m + VL - 1) / VL * VL;
+        final int mp = (m + BLOCK - 1) / BLOCK * BLOCK;
         final float[] h = sl.h;
         final float[] x = data.x();
         for (int j = 0; j < d; j++) {
@@ -188,7 +194,7 @@ public final class FusedKernel implements ResidualKernel {
             }
         }
         for (int k = 0; k < depth; k++) {
-            forwardLayer(h, k, cap, mp);
+            forwardLayer(sl, k, mp);
         }
 
         // loss, and dLoss/dh_L = 2 (h_L - y) / (B d); padded lanes get 0 so they add nothing below
@@ -235,30 +241,61 @@ public final class FusedKernel implements ResidualKernel {
         };
     }
 
-    private FloatVector activate(FloatVector z) {
-        return switch (net.activation()) {
-            case TANH -> RationalTanh.apply(S, z);
-            case RELU -> z.max(0f);
-            case LINEAR -> z;
-        };
+    /**
+     * Fills the slice's lane-replicated copy of layer k: A (d*d), b (d), delta, each value repeated VL
+     * times, so inner loops load ready vectors instead of broadcasting scalars.
+     */
+    private float[] expand(Slice sl, int k) {
+        final int d = net.width();
+        final float[] wv = sl.wv;
+        final int a = net.offsetA(k);
+        for (int e = 0; e < d * d + d; e++) { // A_k then b_k: contiguous in the parameter layout
+            java.util.Arrays.fill(wv, e * VL, (e + 1) * VL, w[a + e]);
+        }
+        java.util.Arrays.fill(wv, (d * d + d) * VL, (d * d + d + 1) * VL, delta(k));
+        return wv;
     }
 
-    /** h_{k+1} = h_k + delta_k * sigma(A_k h_k + b_k), one vector of samples at a time. */
-    private void forwardLayer(float[] h, int k, int cap, int mp) {
+    /**
+     * h_{k+1} = h_k + delta_k * sigma(A_k h_k + b_k), four vectors of samples per pass: the four FMA
+     * chains are independent, which hides the FMA latency that one chain per z_i would expose.
+     */
+    private void forwardLayer(Slice sl, int k, int mp) {
         final int d = net.width();
+        final int cap = sl.cap;
+        final float[] h = sl.h;
+        final float[] wv = expand(sl, k);
         final int in = k * d * cap;
         final int out = in + d * cap;
-        final int a = net.offsetA(k);
-        final int b = net.offsetB(k);
-        final float delta = delta(k);
-        for (int v = 0; v < mp; v += VL) {
+        final float[] zs = sl.zs;
+        final FloatVector delta = FloatVector.fromArray(S, wv, (d * d + d) * VL);
+        for (int v = 0; v < mp; v += BLOCK) {
             for (int i = 0; i < d; i++) {
-                FloatVector z = FloatVector.broadcast(S, w[b + i]);
+                FloatVector z0 = FloatVector.fromArray(S, wv, (d * d + i) * VL);
+                FloatVector z1 = z0;
+                FloatVector z2 = z0;
+                FloatVector z3 = z0;
                 for (int j = 0; j < d; j++) {
-                    z = FloatVector.fromArray(S, h, in + j * cap + v).fma(FloatVector.broadcast(S, w[a + i * d + j]), z);
+                    FloatVector aij = FloatVector.fromArray(S, wv, (i * d + j) * VL);
+                    int hj = in + j * cap + v;
+                    z0 = FloatVector.fromArray(S, h, hj).fma(aij, z0);
+                    z1 = FloatVector.fromArray(S, h, hj + VL).fma(aij, z1);
+                    z2 = FloatVector.fromArray(S, h, hj + 2 * VL).fma(aij, z2);
+                    z3 = FloatVector.fromArray(S, h, hj + 3 * VL).fma(aij, z3);
                 }
-                FloatVector hi = FloatVector.fromArray(S, h, in + i * cap + v);
-                activate(z).fma(FloatVector.broadcast(S, delta), hi).intoArray(h, out + i * cap + v);
+                int at = i * BLOCK;
+                z0.intoArray(zs, at);
+                z1.intoArray(zs, at + VL);
+                z2.intoArray(zs, at + 2 * VL);
+                z3.intoArray(zs, at + 3 * VL);
+            }
+            activateBlock(zs, null, d * BLOCK);
+            for (int i = 0; i < d; i++) {
+                int hi = in + i * cap + v;
+                int ho = out + i * cap + v;
+                for (int l = 0; l < BLOCK; l += VL) {
+                    FloatVector.fromArray(S, zs, i * BLOCK + l).fma(delta, FloatVector.fromArray(S, h, hi + l)).intoArray(h, ho + l);
+                }
             }
         }
     }
@@ -266,6 +303,8 @@ public final class FusedKernel implements ResidualKernel {
     /**
      * Given g = dLoss/dh_{k+1}, accumulate dLoss/dA_k, db_k, d delta_k and overwrite g with dLoss/dh_k:
      * gz = g * delta * sigma'(z);  dA += gz h_k^T;  db += gz;  d delta += g . sigma(z);  g += A_k^T gz.
+     * z is recomputed from h_k (four vectors per pass, as forward); gz for the block is kept in a
+     * small scratch, then each g_j is updated with four independent chains.
      */
     private void backwardLayer(Slice sl, int k, int mp) {
         final int d = net.width();
@@ -275,56 +314,85 @@ public final class FusedKernel implements ResidualKernel {
         final float[] gz = sl.gz;
         final float[] accA = sl.accA;
         final float[] accB = sl.accB;
+        final float[] accD = sl.accDelta;
+        final float[] zs = sl.zs;
+        final float[] ds = sl.ds;
+        final float[] wv = expand(sl, k);
         final int in = k * d * cap;
-        final int a = net.offsetA(k);
-        final int b = net.offsetB(k);
-        final float delta = delta(k);
-        final Activation act = net.activation();
+        final FloatVector delta = FloatVector.fromArray(S, wv, (d * d + d) * VL);
         java.util.Arrays.fill(accA, 0f);
         java.util.Arrays.fill(accB, 0f);
-        FloatVector accDelta = FloatVector.zero(S);
-        for (int v = 0; v < mp; v += VL) {
+        java.util.Arrays.fill(accD, 0f);
+        for (int v = 0; v < mp; v += BLOCK) {
             for (int i = 0; i < d; i++) {
-                FloatVector z = FloatVector.broadcast(S, w[b + i]);
+                FloatVector z0 = FloatVector.fromArray(S, wv, (d * d + i) * VL);
+                FloatVector z1 = z0;
+                FloatVector z2 = z0;
+                FloatVector z3 = z0;
                 for (int j = 0; j < d; j++) {
-                    z = FloatVector.fromArray(S, h, in + j * cap + v).fma(FloatVector.broadcast(S, w[a + i * d + j]), z);
+                    FloatVector aij = FloatVector.fromArray(S, wv, (i * d + j) * VL);
+                    int hj = in + j * cap + v;
+                    z0 = FloatVector.fromArray(S, h, hj).fma(aij, z0);
+                    z1 = FloatVector.fromArray(S, h, hj + VL).fma(aij, z1);
+                    z2 = FloatVector.fromArray(S, h, hj + 2 * VL).fma(aij, z2);
+                    z3 = FloatVector.fromArray(S, h, hj + 3 * VL).fma(aij, z3);
                 }
-                FloatVector gi = FloatVector.fromArray(S, g, i * cap + v);
-                FloatVector s;
-                FloatVector ds;
-                switch (act) {
-                    case TANH -> {
-                        s = RationalTanh.apply(S, z);
-                        ds = s.fma(s.neg(), FloatVector.broadcast(S, 1f));
-                    }
-                    case RELU -> {
-                        VectorMask<Float> pos = z.compare(VectorOperators.GT, 0f);
-                        s = z.max(0f);
-                        ds = FloatVector.zero(S).blend(1f, pos);
-                    }
-                    default -> {
-                        s = z;
-                        ds = FloatVector.broadcast(S, 1f);
-                    }
-                }
-                accDelta = gi.fma(s, accDelta);
-                FloatVector gzi = gi.mul(ds).mul(delta);
-                gzi.intoArray(gz, i * VL);
-                FloatVector.fromArray(S, accB, i * VL).add(gzi).intoArray(accB, i * VL);
+                int at = i * BLOCK;
+                z0.intoArray(zs, at);
+                z1.intoArray(zs, at + VL);
+                z2.intoArray(zs, at + 2 * VL);
+                z3.intoArray(zs, at + 3 * VL);
             }
-            for (int j = 0; j < d; j++) {
-                FloatVector hj = FloatVector.fromArray(S, h, in + j * cap + v);
-                FloatVector gj = FloatVector.fromArray(S, g, j * cap + v);
-                for (int i = 0; i < d; i++) {
-                    FloatVector gzi = FloatVector.fromArray(S, gz, i * VL);
-                    gj = gzi.fma(FloatVector.broadcast(S, w[a + i * d + j]), gj);
-                    int acc = (i * d + j) * VL;
-                    gzi.fma(hj, FloatVector.fromArray(S, accA, acc)).intoArray(accA, acc);
+            activateBlock(zs, ds, d * BLOCK); // zs becomes sigma(z), ds sigma'(z)
+            FloatVector dAcc = FloatVector.fromArray(S, accD, 0);
+            for (int i = 0; i < d; i++) {
+                int gi = i * cap + v;
+                int at = i * BLOCK;
+                FloatVector bAcc = FloatVector.fromArray(S, accB, i * VL);
+                for (int l = 0; l < BLOCK; l += VL) {
+                    FloatVector gv = FloatVector.fromArray(S, g, gi + l);
+                    dAcc = gv.fma(FloatVector.fromArray(S, zs, at + l), dAcc);
+                    FloatVector q = gv.mul(FloatVector.fromArray(S, ds, at + l)).mul(delta);
+                    q.intoArray(gz, at + l);
+                    bAcc = bAcc.add(q);
                 }
-                gj.intoArray(g, j * cap + v);
+                bAcc.intoArray(accB, i * VL);
+            }
+            dAcc.intoArray(accD, 0);
+            for (int j = 0; j < d; j++) {
+                int hj = in + j * cap + v;
+                FloatVector h0 = FloatVector.fromArray(S, h, hj);
+                FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
+                FloatVector h2 = FloatVector.fromArray(S, h, hj + 2 * VL);
+                FloatVector h3 = FloatVector.fromArray(S, h, hj + 3 * VL);
+                int gj = j * cap + v;
+                FloatVector g0 = FloatVector.fromArray(S, g, gj);
+                FloatVector g1 = FloatVector.fromArray(S, g, gj + VL);
+                FloatVector g2 = FloatVector.fromArray(S, g, gj + 2 * VL);
+                FloatVector g3 = FloatVector.fromArray(S, g, gj + 3 * VL);
+                for (int i = 0; i < d; i++) {
+                    FloatVector aij = FloatVector.fromArray(S, wv, (i * d + j) * VL);
+                    int at = i * BLOCK;
+                    FloatVector q0 = FloatVector.fromArray(S, gz, at);
+                    FloatVector q1 = FloatVector.fromArray(S, gz, at + VL);
+                    FloatVector q2 = FloatVector.fromArray(S, gz, at + 2 * VL);
+                    FloatVector q3 = FloatVector.fromArray(S, gz, at + 3 * VL);
+                    g0 = q0.fma(aij, g0);
+                    g1 = q1.fma(aij, g1);
+                    g2 = q2.fma(aij, g2);
+                    g3 = q3.fma(aij, g3);
+                    int acc = (i * d + j) * VL;
+                    q0.mul(h0).add(q1.mul(h1)).add(q2.fma(h2, q3.mul(h3))).add(FloatVector.fromArray(S, accA, acc)).intoArray(accA, acc);
+                }
+                g0.intoArray(g, gj);
+                g1.intoArray(g, gj + VL);
+                g2.intoArray(g, gj + 2 * VL);
+                g3.intoArray(g, gj + 3 * VL);
             }
         }
         final float[] grad = sl.grad;
+        final int a = net.offsetA(k);
+        final int b = net.offsetB(k);
         for (int ij = 0; ij < d * d; ij++) {
             grad[a + ij] = sumLanes(accA, ij * VL);
         }
@@ -332,8 +400,42 @@ public final class FusedKernel implements ResidualKernel {
             grad[b + i] = sumLanes(accB, i * VL);
         }
         if (net.deltaMode() != DeltaMode.NONE) {
-            accDelta.intoArray(gz, 0);
-            sl.gDelta[k] = sumLanes(gz, 0);
+            sl.gDelta[k] = sumLanes(accD, 0);
+        }
+    }
+
+    /**
+     * sigma over the first n values of zs, in place; with ds non-null also sigma' into ds. A small
+     * method with one loop per activation, so the JIT inlines the vector tanh here (in the large
+     * layer methods it does not, and boxes the vectors).
+     */
+    private void activateBlock(float[] zs, float[] ds, int n) {
+        switch (net.activation()) {
+            case TANH -> {
+                FloatVector one = FloatVector.broadcast(S, 1f);
+                for (int l = 0; l < n; l += VL) {
+                    FloatVector t = RationalTanh.apply(S, FloatVector.fromArray(S, zs, l));
+                    t.intoArray(zs, l);
+                    if (ds != null) {
+                        t.fma(t.neg(), one).intoArray(ds, l);
+                    }
+                }
+            }
+            case RELU -> {
+                FloatVector zero = FloatVector.zero(S);
+                for (int l = 0; l < n; l += VL) {
+                    FloatVector z = FloatVector.fromArray(S, zs, l);
+                    if (ds != null) {
+                        zero.blend(1f, z.compare(VectorOperators.GT, 0f)).intoArray(ds, l);
+                    }
+                    z.max(0f).intoArray(zs, l);
+                }
+            }
+            case LINEAR -> {
+                if (ds != null) {
+                    java.util.Arrays.fill(ds, 0, n, 1f);
+                }
+            }
         }
     }
 
@@ -354,7 +456,7 @@ public final class FusedKernel implements ResidualKernel {
         long bytes = 4L * w.length;
         for (Slice sl : slices) {
             bytes += 4L * (sl.h.length + sl.g.length + sl.gz.length + sl.accA.length + sl.accB.length
-                    + sl.grad.length + sl.gDelta.length);
+                    + sl.grad.length + sl.gDelta.length + sl.wv.length + sl.accDelta.length + sl.zs.length + sl.ds.length);
         }
         return bytes;
     }

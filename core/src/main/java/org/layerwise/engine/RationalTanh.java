@@ -44,19 +44,25 @@ public final class RationalTanh {
         return p / q;
     }
 
+    private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
+
+    /** Vector form; {@code s} must be the preferred species (a constant species keeps broadcasts intrinsic). */
     public static FloatVector apply(VectorSpecies<Float> s, FloatVector x) {
+        if (s != SP) {
+            throw new IllegalArgumentException("RationalTanh works on " + SP + ", not " + s);
+        }
         FloatVector c = x.max(-CLAMP).min(CLAMP);
         FloatVector x2 = c.mul(c);
-        FloatVector p = x2.fma(FloatVector.broadcast(s, A13), FloatVector.broadcast(s, A11));
-        p = x2.fma(p, FloatVector.broadcast(s, A9));
-        p = x2.fma(p, FloatVector.broadcast(s, A7));
-        p = x2.fma(p, FloatVector.broadcast(s, A5));
-        p = x2.fma(p, FloatVector.broadcast(s, A3));
-        p = x2.fma(p, FloatVector.broadcast(s, A1));
+        FloatVector p = x2.fma(FloatVector.broadcast(SP, A13), FloatVector.broadcast(SP, A11));
+        p = x2.fma(p, FloatVector.broadcast(SP, A9));
+        p = x2.fma(p, FloatVector.broadcast(SP, A7));
+        p = x2.fma(p, FloatVector.broadcast(SP, A5));
+        p = x2.fma(p, FloatVector.broadcast(SP, A3));
+        p = x2.fma(p, FloatVector.broadcast(SP, A1));
         p = p.mul(c);
-        FloatVector q = x2.fma(FloatVector.broadcast(s, B6), FloatVector.broadcast(s, B4));
-        q = x2.fma(q, FloatVector.broadcast(s, B2));
-        q = x2.fma(q, FloatVector.broadcast(s, B0));
+        FloatVector q = x2.fma(FloatVector.broadcast(SP, B6), FloatVector.broadcast(SP, B4));
+        q = x2.fma(q, FloatVector.broadcast(SP, B2));
+        q = x2.fma(q, FloatVector.broadcast(SP, B0));
         return p.lanewise(VectorOperators.DIV, q);
     }
 }

@@ -270,25 +270,7 @@ public final class FusedKernel implements ResidualKernel {
         final float[] zs = sl.zs;
         final FloatVector delta = FloatVector.fromArray(S, wv, (d * d + d) * VL);
         for (int v = 0; v < mp; v += BLOCK) {
-            for (int i = 0; i < d; i++) {
-                FloatVector z0 = FloatVector.fromArray(S, wv, (d * d + i) * VL);
-                FloatVector z1 = z0;
-                FloatVector z2 = z0;
-                FloatVector z3 = z0;
-                for (int j = 0; j < d; j++) {
-                    FloatVector aij = FloatVector.fromArray(S, wv, (i * d + j) * VL);
-                    int hj = in + j * cap + v;
-                    z0 = FloatVector.fromArray(S, h, hj).fma(aij, z0);
-                    z1 = FloatVector.fromArray(S, h, hj + VL).fma(aij, z1);
-                    z2 = FloatVector.fromArray(S, h, hj + 2 * VL).fma(aij, z2);
-                    z3 = FloatVector.fromArray(S, h, hj + 3 * VL).fma(aij, z3);
-                }
-                int at = i * BLOCK;
-                z0.intoArray(zs, at);
-                z1.intoArray(zs, at + VL);
-                z2.intoArray(zs, at + 2 * VL);
-                z3.intoArray(zs, at + 3 * VL);
-            }
+            preActivations(h, wv, zs, d, in, cap, v);
             activateBlock(zs, null, d * BLOCK);
             for (int i = 0; i < d; i++) {
                 int hi = in + i * cap + v;
@@ -297,6 +279,69 @@ public final class FusedKernel implements ResidualKernel {
                     FloatVector.fromArray(S, zs, i * BLOCK + l).fma(delta, FloatVector.fromArray(S, h, hi + l)).intoArray(h, ho + l);
                 }
             }
+        }
+    }
+
+    /**
+     * z = A_k h_k + b_k for one block of samples into zs (d x BLOCK). Two outputs i at a time share
+     * every loaded h vector: eight independent FMA chains, 0.75 loads per FMA.
+     */
+    private static void preActivations(float[] h, float[] wv, float[] zs, int d, int in, int cap, int v) {
+        int i = 0;
+        for (; i + 1 < d; i += 2) {
+            FloatVector z0 = FloatVector.fromArray(S, wv, (d * d + i) * VL);
+            FloatVector z1 = z0;
+            FloatVector z2 = z0;
+            FloatVector z3 = z0;
+            FloatVector y0 = FloatVector.fromArray(S, wv, (d * d + i + 1) * VL);
+            FloatVector y1 = y0;
+            FloatVector y2 = y0;
+            FloatVector y3 = y0;
+            for (int j = 0; j < d; j++) {
+                FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
+                FloatVector c = FloatVector.fromArray(S, wv, ((i + 1) * d + j) * VL);
+                int hj = in + j * cap + v;
+                FloatVector h0 = FloatVector.fromArray(S, h, hj);
+                FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
+                FloatVector h2 = FloatVector.fromArray(S, h, hj + 2 * VL);
+                FloatVector h3 = FloatVector.fromArray(S, h, hj + 3 * VL);
+                z0 = h0.fma(a, z0);
+                z1 = h1.fma(a, z1);
+                z2 = h2.fma(a, z2);
+                z3 = h3.fma(a, z3);
+                y0 = h0.fma(c, y0);
+                y1 = h1.fma(c, y1);
+                y2 = h2.fma(c, y2);
+                y3 = h3.fma(c, y3);
+            }
+            int at = i * BLOCK;
+            z0.intoArray(zs, at);
+            z1.intoArray(zs, at + VL);
+            z2.intoArray(zs, at + 2 * VL);
+            z3.intoArray(zs, at + 3 * VL);
+            y0.intoArray(zs, at + BLOCK);
+            y1.intoArray(zs, at + BLOCK + VL);
+            y2.intoArray(zs, at + BLOCK + 2 * VL);
+            y3.intoArray(zs, at + BLOCK + 3 * VL);
+        }
+        for (; i < d; i++) { // odd d: the last output alone
+            FloatVector z0 = FloatVector.fromArray(S, wv, (d * d + i) * VL);
+            FloatVector z1 = z0;
+            FloatVector z2 = z0;
+            FloatVector z3 = z0;
+            for (int j = 0; j < d; j++) {
+                FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
+                int hj = in + j * cap + v;
+                z0 = FloatVector.fromArray(S, h, hj).fma(a, z0);
+                z1 = FloatVector.fromArray(S, h, hj + VL).fma(a, z1);
+                z2 = FloatVector.fromArray(S, h, hj + 2 * VL).fma(a, z2);
+                z3 = FloatVector.fromArray(S, h, hj + 3 * VL).fma(a, z3);
+            }
+            int at = i * BLOCK;
+            z0.intoArray(zs, at);
+            z1.intoArray(zs, at + VL);
+            z2.intoArray(zs, at + 2 * VL);
+            z3.intoArray(zs, at + 3 * VL);
         }
     }
 
@@ -324,25 +369,7 @@ public final class FusedKernel implements ResidualKernel {
         java.util.Arrays.fill(accB, 0f);
         java.util.Arrays.fill(accD, 0f);
         for (int v = 0; v < mp; v += BLOCK) {
-            for (int i = 0; i < d; i++) {
-                FloatVector z0 = FloatVector.fromArray(S, wv, (d * d + i) * VL);
-                FloatVector z1 = z0;
-                FloatVector z2 = z0;
-                FloatVector z3 = z0;
-                for (int j = 0; j < d; j++) {
-                    FloatVector aij = FloatVector.fromArray(S, wv, (i * d + j) * VL);
-                    int hj = in + j * cap + v;
-                    z0 = FloatVector.fromArray(S, h, hj).fma(aij, z0);
-                    z1 = FloatVector.fromArray(S, h, hj + VL).fma(aij, z1);
-                    z2 = FloatVector.fromArray(S, h, hj + 2 * VL).fma(aij, z2);
-                    z3 = FloatVector.fromArray(S, h, hj + 3 * VL).fma(aij, z3);
-                }
-                int at = i * BLOCK;
-                z0.intoArray(zs, at);
-                z1.intoArray(zs, at + VL);
-                z2.intoArray(zs, at + 2 * VL);
-                z3.intoArray(zs, at + 3 * VL);
-            }
+            preActivations(h, wv, zs, d, in, cap, v);
             activateBlock(zs, ds, d * BLOCK); // zs becomes sigma(z), ds sigma'(z)
             FloatVector dAcc = FloatVector.fromArray(S, accD, 0);
             for (int i = 0; i < d; i++) {
@@ -359,35 +386,12 @@ public final class FusedKernel implements ResidualKernel {
                 bAcc.intoArray(accB, i * VL);
             }
             dAcc.intoArray(accD, 0);
-            for (int j = 0; j < d; j++) {
-                int hj = in + j * cap + v;
-                FloatVector h0 = FloatVector.fromArray(S, h, hj);
-                FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
-                FloatVector h2 = FloatVector.fromArray(S, h, hj + 2 * VL);
-                FloatVector h3 = FloatVector.fromArray(S, h, hj + 3 * VL);
-                int gj = j * cap + v;
-                FloatVector g0 = FloatVector.fromArray(S, g, gj);
-                FloatVector g1 = FloatVector.fromArray(S, g, gj + VL);
-                FloatVector g2 = FloatVector.fromArray(S, g, gj + 2 * VL);
-                FloatVector g3 = FloatVector.fromArray(S, g, gj + 3 * VL);
-                for (int i = 0; i < d; i++) {
-                    FloatVector aij = FloatVector.fromArray(S, wv, (i * d + j) * VL);
-                    int at = i * BLOCK;
-                    FloatVector q0 = FloatVector.fromArray(S, gz, at);
-                    FloatVector q1 = FloatVector.fromArray(S, gz, at + VL);
-                    FloatVector q2 = FloatVector.fromArray(S, gz, at + 2 * VL);
-                    FloatVector q3 = FloatVector.fromArray(S, gz, at + 3 * VL);
-                    g0 = q0.fma(aij, g0);
-                    g1 = q1.fma(aij, g1);
-                    g2 = q2.fma(aij, g2);
-                    g3 = q3.fma(aij, g3);
-                    int acc = (i * d + j) * VL;
-                    q0.mul(h0).add(q1.mul(h1)).add(q2.fma(h2, q3.mul(h3))).add(FloatVector.fromArray(S, accA, acc)).intoArray(accA, acc);
-                }
-                g0.intoArray(g, gj);
-                g1.intoArray(g, gj + VL);
-                g2.intoArray(g, gj + 2 * VL);
-                g3.intoArray(g, gj + 3 * VL);
+            int j = 0;
+            for (; j + 1 < d; j += 2) {
+                inputGradientPair(h, g, gz, wv, accA, d, in, cap, v, j);
+            }
+            for (; j < d; j++) {
+                inputGradient(h, g, gz, wv, accA, d, in, cap, v, j);
             }
         }
         final float[] grad = sl.grad;
@@ -402,6 +406,90 @@ public final class FusedKernel implements ResidualKernel {
         if (net.deltaMode() != DeltaMode.NONE) {
             sl.gDelta[k] = sumLanes(accD, 0);
         }
+    }
+
+    /** g_j += sum_i A_ij gz_i and dA_ij += gz_i . h_j for one block of samples and one j. */
+    private static void inputGradient(float[] h, float[] g, float[] gz, float[] wv, float[] accA, int d, int in, int cap, int v, int j) {
+        int hj = in + j * cap + v;
+        FloatVector h0 = FloatVector.fromArray(S, h, hj);
+        FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
+        FloatVector h2 = FloatVector.fromArray(S, h, hj + 2 * VL);
+        FloatVector h3 = FloatVector.fromArray(S, h, hj + 3 * VL);
+        int gj = j * cap + v;
+        FloatVector g0 = FloatVector.fromArray(S, g, gj);
+        FloatVector g1 = FloatVector.fromArray(S, g, gj + VL);
+        FloatVector g2 = FloatVector.fromArray(S, g, gj + 2 * VL);
+        FloatVector g3 = FloatVector.fromArray(S, g, gj + 3 * VL);
+        for (int i = 0; i < d; i++) {
+            FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
+            int at = i * BLOCK;
+            FloatVector q0 = FloatVector.fromArray(S, gz, at);
+            FloatVector q1 = FloatVector.fromArray(S, gz, at + VL);
+            FloatVector q2 = FloatVector.fromArray(S, gz, at + 2 * VL);
+            FloatVector q3 = FloatVector.fromArray(S, gz, at + 3 * VL);
+            g0 = q0.fma(a, g0);
+            g1 = q1.fma(a, g1);
+            g2 = q2.fma(a, g2);
+            g3 = q3.fma(a, g3);
+            int acc = (i * d + j) * VL;
+            q3.fma(h3, q2.fma(h2, q1.fma(h1, q0.fma(h0, FloatVector.fromArray(S, accA, acc))))).intoArray(accA, acc);
+        }
+        g0.intoArray(g, gj);
+        g1.intoArray(g, gj + VL);
+        g2.intoArray(g, gj + 2 * VL);
+        g3.intoArray(g, gj + 3 * VL);
+    }
+
+    /** {@link #inputGradient} for j and j+1 at once: every loaded gz vector serves both. */
+    private static void inputGradientPair(float[] h, float[] g, float[] gz, float[] wv, float[] accA, int d, int in, int cap, int v, int j) {
+        int hj = in + j * cap + v;
+        int hk = hj + cap;
+        FloatVector h0 = FloatVector.fromArray(S, h, hj);
+        FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
+        FloatVector h2 = FloatVector.fromArray(S, h, hj + 2 * VL);
+        FloatVector h3 = FloatVector.fromArray(S, h, hj + 3 * VL);
+        FloatVector e0 = FloatVector.fromArray(S, h, hk);
+        FloatVector e1 = FloatVector.fromArray(S, h, hk + VL);
+        FloatVector e2 = FloatVector.fromArray(S, h, hk + 2 * VL);
+        FloatVector e3 = FloatVector.fromArray(S, h, hk + 3 * VL);
+        int gj = j * cap + v;
+        int gk = gj + cap;
+        FloatVector g0 = FloatVector.fromArray(S, g, gj);
+        FloatVector g1 = FloatVector.fromArray(S, g, gj + VL);
+        FloatVector g2 = FloatVector.fromArray(S, g, gj + 2 * VL);
+        FloatVector g3 = FloatVector.fromArray(S, g, gj + 3 * VL);
+        FloatVector f0 = FloatVector.fromArray(S, g, gk);
+        FloatVector f1 = FloatVector.fromArray(S, g, gk + VL);
+        FloatVector f2 = FloatVector.fromArray(S, g, gk + 2 * VL);
+        FloatVector f3 = FloatVector.fromArray(S, g, gk + 3 * VL);
+        for (int i = 0; i < d; i++) {
+            FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
+            FloatVector c = FloatVector.fromArray(S, wv, (i * d + j + 1) * VL);
+            int at = i * BLOCK;
+            FloatVector q0 = FloatVector.fromArray(S, gz, at);
+            FloatVector q1 = FloatVector.fromArray(S, gz, at + VL);
+            FloatVector q2 = FloatVector.fromArray(S, gz, at + 2 * VL);
+            FloatVector q3 = FloatVector.fromArray(S, gz, at + 3 * VL);
+            g0 = q0.fma(a, g0);
+            g1 = q1.fma(a, g1);
+            g2 = q2.fma(a, g2);
+            g3 = q3.fma(a, g3);
+            f0 = q0.fma(c, f0);
+            f1 = q1.fma(c, f1);
+            f2 = q2.fma(c, f2);
+            f3 = q3.fma(c, f3);
+            int acc = (i * d + j) * VL;
+            q3.fma(h3, q2.fma(h2, q1.fma(h1, q0.fma(h0, FloatVector.fromArray(S, accA, acc))))).intoArray(accA, acc);
+            q3.fma(e3, q2.fma(e2, q1.fma(e1, q0.fma(e0, FloatVector.fromArray(S, accA, acc + VL))))).intoArray(accA, acc + VL);
+        }
+        g0.intoArray(g, gj);
+        g1.intoArray(g, gj + VL);
+        g2.intoArray(g, gj + 2 * VL);
+        g3.intoArray(g, gj + 3 * VL);
+        f0.intoArray(g, gk);
+        f1.intoArray(g, gk + VL);
+        f2.intoArray(g, gk + 2 * VL);
+        f3.intoArray(g, gk + 3 * VL);
     }
 
     /**

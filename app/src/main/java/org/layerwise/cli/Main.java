@@ -125,7 +125,7 @@ public final class Main {
 
                     presets: """ + String.join(", ", ScalingConfig.PRESETS.keySet()) + """
 
-                      quick            synthetic data, depths 3..400 (base 1.5), 2 seeds, 3000 updates: minutes on 2 cores
+                      quick            synthetic data, depths 3..400 (base 1.5), 2 seeds, 3000 updates, xavier-depth init: ~30 s on 2 cores
                       paper-synthetic  Appendix A, synthetic: N 10000, d 10, B 500, lr 0.05, eps 1e-4, Tmax 1e5, L 3..10000
                       paper-mnist      Appendix A, MNIST embedding: N 60000, d 25, B 500, lr 0.1, eps 1e-4, Tmax 2e5
                     --out defaults to runs/scaling-<preset or 'custom'>.
@@ -191,6 +191,7 @@ public final class Main {
             throw new ConfigException("report: " + dir + " is not a study folder (no config.json)");
         }
         printVerdict(new ScalingAnalysis(dir, out).run(), out);
+        out.println("report: " + dir.resolve("report.html").toAbsolutePath());
         return 0;
     }
 

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Trend/noise decomposition of weights along depth (reference denoising.py, scaling-reference.md 4.6).
- * With rescaled cumulative sums C_L(t) = L^(beta-1) sum_{j < floor(L t)} w_j on a grid t = i/n,
+ * With rescaled cumulative sums C_L(t) = L^(beta-1) sum_{j < floor(L t)} w_j on a grid t = i/n
+ * (here linearly interpolated within a layer: identical when L t is an integer),
  * the trend integral I(t) is estimated as the mean of C_L over several independent depths (noise
  * averages out), the denoised weights are w_k = L^-beta n (I((i+1)/n) - I(i/n)) with i = floor(n k/L),
  * and the noise is what is left: L^(beta-1) cumsum_k (w_k - trend_k).
@@ -33,15 +34,20 @@ public final class TrendNoise {
             double[] run = new double[size];
             int j = 0;
             for (int i = 0; i <= grid; i++) {
-                int m = (int) Math.floor((double) len * i / grid);
+                double pos = (double) len * i / grid;
+                int m = (int) Math.floor(pos);
                 while (j < m) {
                     for (int e = 0; e < size; e++) {
                         run[e] += w.get(j, e);
                     }
                     j++;
                 }
+                // the reference sums the first floor(L t) layers; adding the fraction of the next one
+                // makes C_L piecewise linear in t, which removes the floor jitter when L/n is small
+                double frac = m < len ? pos - m : 0;
                 for (int e = 0; e < size; e++) {
-                    integral[i * size + e] += scale * run[e] / sequences.size();
+                    double partial = frac > 0 ? frac * w.get(m, e) : 0;
+                    integral[i * size + e] += scale * (run[e] + partial) / sequences.size();
                 }
             }
         }

@@ -120,7 +120,7 @@ public final class ScalingReport {
         }
         if (fits.containsKey("A") && fits.get("A").containsKey(WeightStatistics.MAX_SPECTRAL)) {
             ScalingFit sf = fits.get("A").get(WeightStatistics.MAX_SPECTRAL);
-            c.points("max spectral norm of A_k: slope " + interval(sf.slope(), sf, false), depths(ok), stat("A", WeightStatistics.MAX_SPECTRAL), color);
+            c.points("max spectral norm of A_k: beta = " + interval(-sf.slope(), sf, true), depths(ok), stat("A", WeightStatistics.MAX_SPECTRAL), color);
         }
         figure(plots, "max_norm_vs_depth", "How the largest layer weight scales with depth: max_k ||W_k|| ~ L^-beta. "
                 + "beta = 1 would be the neural-ODE scaling of the weights themselves; beta = 1/2 the diffusive one.", c);

@@ -147,7 +147,6 @@ public final class ScalingAnalysis {
         summary.put("report", "report.html");
         Json.write(dir.resolve("summary.json"), summary);
         new ScalingReport(dir, cfg, runs, fits, alphaFit, regime, trendNoise, summary).write();
-        log.println("report: " + dir.resolve("report.html").toAbsolutePath());
         return summary;
     }
 
@@ -294,7 +293,7 @@ public final class ScalingAnalysis {
 
     /**
      * Trend/noise decomposition of the deepest run (seed 0), the trend integral averaged over the up
-     * to 4 deepest depths, on a grid of min(500, shallowest of them) points; plus the training loss
+     * to 4 deepest depths, on a grid of min(500, shallowest of them / 4) points; plus the training loss
      * of the network rebuilt from the denoised weights (delta kept, as the reference).
      */
     private Map<String, Object> trendNoise(ScalingConfig cfg, List<Run> ok, String effective, double beta) {
@@ -306,7 +305,9 @@ public final class ScalingAnalysis {
         }
         List<Integer> avg = depths.subList(Math.max(0, depths.size() - 4), depths.size());
         int target = depths.get(depths.size() - 1);
-        int grid = Math.min(500, avg.get(0));
+        // at least ~4 layers per grid cell, as the reference (500 points, depths >= 2116): with one
+        // layer per cell, floor(L i/n) puts 1 or 2 layers in a cell and the trend jitters
+        int grid = Math.max(2, Math.min(500, avg.get(0) / 4));
         String seqName = effective.equals("deltaA") ? "deltaA" : "A";
         List<WeightSequence> seqA = new ArrayList<>();
         List<WeightSequence> seqB = new ArrayList<>();

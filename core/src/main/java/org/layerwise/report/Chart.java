@@ -120,12 +120,34 @@ public final class Chart {
             LogAxis a = new LogAxis(label);
             a.setBase(10);
             a.setSmallestValue(1e-300);
-            a.setNumberFormatOverride(new java.text.DecimalFormat("0.##E0"));
+            a.setNumberFormatOverride(new TickFormat());
             return a;
         }
         NumberAxis a = new NumberAxis(label);
         a.setAutoRangeIncludesZero(false);
         return a;
+    }
+
+    /** Log-axis ticks: plain numbers where they read well (0.01 .. 9999), scientific elsewhere. */
+    private static final class TickFormat extends java.text.NumberFormat {
+        private final java.text.DecimalFormat plain = new java.text.DecimalFormat("0.##");
+        private final java.text.DecimalFormat sci = new java.text.DecimalFormat("0.#E0");
+
+        @Override
+        public StringBuffer format(double v, StringBuffer to, java.text.FieldPosition pos) {
+            double a = Math.abs(v);
+            return (a == 0 || (a >= 0.01 && a < 1e4) ? plain : sci).format(v, to, pos);
+        }
+
+        @Override
+        public StringBuffer format(long v, StringBuffer to, java.text.FieldPosition pos) {
+            return format((double) v, to, pos);
+        }
+
+        @Override
+        public Number parse(String source, java.text.ParsePosition pos) {
+            return plain.parse(source, pos);
+        }
     }
 
     /** Writes {@code name}.png and {@code name}.svg into dir; returns the SVG text for embedding. */

@@ -63,6 +63,7 @@ public final class ScalingReport {
         hypothesisPlot(plots);
         alongDepthPlot(plots);
         entryPathPlot(plots);
+        trainingPathPlot(plots);
         hiddenPlot(plots);
         lossPlot(plots);
         trendNoisePlot(plots);
@@ -214,6 +215,44 @@ public final class ScalingReport {
             c.add(new Chart.Series(deep.entryNames[e], along(deep.depth), y, true, false, -1));
         }
         figure(plots, "entry_paths", "Paths of individual entries of the effective weight through the layers of the deepest network.", c);
+    }
+
+    /** One probed entry along depth at a few epochs of the deepest run (entry_paths.csv). */
+    private void trainingPathPlot(Path plots) {
+        List<Run> s0 = ok.stream().filter(r -> r.seedIndex == 0).toList();
+        if (s0.isEmpty()) {
+            return;
+        }
+        Run deep = s0.get(s0.size() - 1);
+        Path csv = dir.resolve("depths").resolve(org.layerwise.study.DepthRun.folderName(deep.depth, 0)).resolve("entry_paths.csv");
+        if (!java.nio.file.Files.exists(csv)) {
+            return;
+        }
+        double[][] cols = org.layerwise.study.ScalingAnalysis.readCsvColumns(csv);
+        String name;
+        try {
+            name = java.nio.file.Files.readAllLines(csv).get(0).split(",")[2];
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        double[] epoch = cols[0];
+        int n = epoch.length / deep.depth;
+        if (n == 0) {
+            return;
+        }
+        double up = Math.pow(deep.depth, beta());
+        Chart c = new Chart("How one weight's depth profile forms during training (L = " + deep.depth + ")",
+                "L^beta " + name + " of every layer, after several epochs", "s = k / L", "L^beta " + name, false, false);
+        int[] picks = n >= 4 ? new int[] {0, n / 3, 2 * n / 3, n - 1} : java.util.stream.IntStream.range(0, n).toArray();
+        for (int p : picks) {
+            double[] y = new double[deep.depth];
+            for (int k = 0; k < deep.depth; k++) {
+                y[k] = up * cols[2][p * deep.depth + k];
+            }
+            c.add(new Chart.Series("after epoch " + (int) epoch[p * deep.depth], along(deep.depth), y, true, false, -1));
+        }
+        figure(plots, "entry_training_paths", "Epoch-by-epoch snapshots of one randomly chosen entry of A_k across all layers of the deepest network: "
+                + "a smooth profile that forms and settles is the ODE-like picture; one that stays rough is diffusive.", c);
     }
 
     private void hiddenPlot(Path plots) {

@@ -16,6 +16,7 @@ import org.layerwise.io.Npy;
 import org.layerwise.model.DeltaMode;
 import org.layerwise.model.ResidualMlp;
 import org.layerwise.train.Adam;
+import org.layerwise.train.EntryPathProbe;
 import org.layerwise.train.Optimizer;
 import org.layerwise.train.RmsProp;
 import org.layerwise.train.Sgd;
@@ -64,13 +65,28 @@ public final class DepthRun {
     }
 
     public static Map<String, Object> run(ScalingConfig c, Dataset data, int depth, int seedIndex, int threads, Path dir,
-                                          TrainingListener progress) {
+                                          TrainingListener progress, boolean recordEntryPaths) {
         long seed = c.seed() + seedIndex;
         ResidualMlp net = new ResidualMlp(depth, c.width(), c.activation(), c.delta());
         double[] params = net.initialise(c.init(), c.initScale(), Rng.derive(seed, "init", depth));
         Optimizer opt = optimizer(c);
+        List<TrainingListener> listeners = new ArrayList<>(List.of(progress));
+        EntryPathProbe paths = null;
+        if (recordEntryPaths) {
+            // 5 A-entries and 5 b-entries drawn at random, as the reference (seeded here)
+            Rng pick = Rng.derive(seed, "entry-paths", depth);
+            List<EntryPathProbe.Entry> entries = new ArrayList<>();
+            for (int e = 0; e < 5; e++) {
+                entries.add(new EntryPathProbe.Entry(pick.nextInt(c.width()), pick.nextInt(c.width())));
+            }
+            for (int e = 0; e < 5; e++) {
+                entries.add(new EntryPathProbe.Entry(pick.nextInt(c.width()), -1));
+            }
+            paths = new EntryPathProbe(net, entries);
+            listeners.add(paths);
+        }
         Trainer trainer = new Trainer(new Trainer.Settings(c.batchSize(), c.maxUpdates(), c.epsilon(), c.stopRule(),
-                c.patience(), Rng.derive(seed, "shuffle-seed", depth).nextLong(), c.checkpointEvery()), List.of(progress));
+                c.patience(), Rng.derive(seed, "shuffle-seed", depth).nextLong(), c.checkpointEvery()), listeners);
         Path checkpoint = dir.resolve("checkpoint.bin");
         long t0 = System.nanoTime();
         TrainResult r;
@@ -83,6 +99,9 @@ public final class DepthRun {
         writeWeights(net, params, dir);
         writeLosses(r, dir);
         writeHiddenNorms(net, params, data, seed, dir);
+        if (paths != null) {
+            writeEntryPaths(paths, dir);
+        }
 
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("depth", depth);
@@ -128,6 +147,27 @@ public final class DepthRun {
             System.arraycopy(p, net.offsetDelta(), delta, 0, n);
             Npy.writeFloat32(dir.resolve("delta.npy"), delta, n);
         }
+    }
+
+    /**
+     * entry_paths.csv: one row per (epoch, layer) with every probed entry. Epochs before a resume are
+     * not in it (the probe lives in memory); a resumed run records from its restart on.
+     */
+    private static void writeEntryPaths(EntryPathProbe probe, Path dir) {
+        List<String> header = new ArrayList<>(List.of("epoch", "layer"));
+        probe.entries().forEach(e -> header.add(e.name()));
+        List<List<?>> rows = new ArrayList<>();
+        for (int i = 0; i < probe.epochs().size(); i++) {
+            double[][] v = probe.values().get(i);
+            for (int k = 0; k < v[0].length; k++) {
+                List<Object> row = new ArrayList<>(List.of(probe.epochs().get(i), k));
+                for (double[] entry : v) {
+                    row.add(entry[k]);
+                }
+                rows.add(row);
+            }
+        }
+        Csv.write(dir.resolve("entry_paths.csv"), header, rows);
     }
 
     private static void writeLosses(TrainResult r, Path dir) {

@@ -274,7 +274,7 @@ public final class ScalingAnalysis {
         return r;
     }
 
-    static double[][] readCsvColumns(Path csv) {
+    public static double[][] readCsvColumns(Path csv) {
         try {
             List<String> lines = Files.readAllLines(csv);
             int cols = lines.get(0).split(",").length;

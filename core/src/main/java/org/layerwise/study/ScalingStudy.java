@@ -13,6 +13,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.layerwise.config.ConfigException;
 import org.layerwise.data.Dataset;
+import org.layerwise.engine.FusedKernel;
+import org.layerwise.model.ResidualMlp;
 import org.layerwise.io.Json;
 import org.layerwise.train.TrainingListener;
 
@@ -61,6 +63,20 @@ public final class ScalingStudy {
         int kernelThreads = config.kernelThreads() > 0 ? config.kernelThreads()
                 : Math.max(1, config.threads() / Math.max(1, Math.min(jobs.size(), config.threads())));
         int workers = Math.max(1, Math.min(jobs.size(), config.threads() / kernelThreads));
+        // the deepest network bounds what one worker holds: activations, float32 and float64 weights,
+        // gradient and optimizer state; never run more at once than the heap can hold
+        if (!jobs.isEmpty()) {
+            ResidualMlp deepest = new ResidualMlp(jobs.get(0).depth(), config.width(), config.activation(), config.delta());
+            long perJob = (config.float64() ? 4 : 2) * FusedKernel.activationBytes(deepest, config.batchSize())
+                    + 48L * deepest.parameterCount();
+            long fit = Math.max(1, (long) (0.8 * Runtime.getRuntime().maxMemory()) / perJob);
+            if (fit < workers) {
+                log.printf("memory: %d MiB per run at L=%d, heap %d MiB: running %d at a time instead of %d%n", perJob >> 20,
+                        deepest.depth(), Runtime.getRuntime().maxMemory() >> 20, fit, workers);
+                workers = (int) fit;
+            }
+        }
+        int deepest = depths.get(depths.size() - 1);
         long start = System.nanoTime();
         AtomicInteger done = new AtomicInteger(total - jobs.size());
         ExecutorService pool = Executors.newFixedThreadPool(workers);
@@ -70,7 +86,8 @@ public final class ScalingStudy {
                 futures.add(pool.submit(() -> {
                     Path dir = out.resolve("depths").resolve(DepthRun.folderName(j.depth(), j.seedIndex()));
                     Map<String, Object> r = DepthRun.run(config, data, j.depth(), j.seedIndex(), kernelThreads, dir,
-                            new Heartbeat(j.depth(), j.seedIndex(), config.maxUpdates(), log));
+                            new Heartbeat(j.depth(), j.seedIndex(), config.maxUpdates(), log),
+                            j.depth() == deepest && j.seedIndex() == 0);
                     int n = done.incrementAndGet();
                     log.printf("[%d/%d] L=%d seed %d: %s after %d updates, train loss %s (%.1f s; elapsed %s)%n", n, total,
                             j.depth(), j.seedIndex(), r.get("stop_reason"), (Long) r.get("updates"),

@@ -31,7 +31,8 @@ class ScalingStudyTest {
         Map<String, Object> summary = new ScalingStudy(cfg, tmp, new PrintStream(log)).run(List.of("test"));
         for (String f : List.of("config.json", "provenance.json", "summary.json", "metrics.csv", "fits.csv", "report.html",
                 "plots/max_norm_vs_depth.png", "plots/max_norm_vs_depth.svg", "plots/hypothesis_A.svg", "plots/trend_noise.png",
-                "depths/L00032-s0/A.npy", "depths/L00032-s0/result.json")) {
+                "depths/L00032-s0/A.npy", "depths/L00032-s0/result.json", "depths/L00032-s0/entry_paths.csv",
+                "plots/entry_training_paths.png")) {
             assertTrue(Files.exists(tmp.resolve(f)), f);
         }
         assertFalse(Files.exists(tmp.resolve("depths/L00032-s0/checkpoint.bin")), "checkpoint removed once complete");

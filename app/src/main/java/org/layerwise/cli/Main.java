@@ -158,6 +158,8 @@ public final class Main {
         Map<String, Object> rg = (Map<String, Object>) summary.get("regime");
         if (rg != null) {
             out.println("  regime: " + rg.get("label"));
+        } else {
+            out.println("  regime: undetermined (no depth with usable statistics; see stop reasons in metrics.csv)");
         }
     }
 

@@ -79,4 +79,17 @@ class MainTest {
         assertEquals(0, again.code(), again.err());
         assertTrue(Files.exists(out.resolve("report.html")));
     }
+
+    @Test
+    void divergingStudyIsRecordedNotCrashed(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("div");
+        Out r = run("scaling", "--out", out.toString(), "--lr", "1e4", "--init", "he", "--train-size", "100", "--batch-size", "50",
+                "--max-updates", "20", "--depth-max", "12", "--depth-base", "2", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("DIVERGED after"), r.out());
+        assertTrue(r.out().contains("regime: undetermined"), r.out());
+        String metrics = Files.readString(out.resolve("metrics.csv"));
+        assertTrue(metrics.contains("DIVERGED"), metrics);
+        assertTrue(Files.readString(out.resolve("depths/L00004-s0/result.json")).contains("\"diverged_at_update\" : "));
+    }
 }

@@ -97,7 +97,7 @@ public final class ScalingAnalysis {
         putExponent(exponents, "beta_A", fits, "A");
         putExponent(exponents, "beta_b", fits, "b");
         putExponent(exponents, "beta_deltaA", fits, "deltaA");
-        if (alphaFit != null) {
+        if (alphaFit != null && Double.isFinite(alphaFit.slope())) {
             exponents.put("alpha", negated(alphaFit));
         }
         Map<String, ScalingFit> eff = fits.getOrDefault(effective, Map.of());
@@ -163,7 +163,7 @@ public final class ScalingAnalysis {
 
     private static void putExponent(Map<String, Object> into, String name, Map<String, Map<String, ScalingFit>> fits, String seq) {
         Map<String, ScalingFit> f = fits.get(seq);
-        if (f != null && f.containsKey(WeightStatistics.MAX_FROBENIUS)) {
+        if (f != null && f.containsKey(WeightStatistics.MAX_FROBENIUS) && Double.isFinite(f.get(WeightStatistics.MAX_FROBENIUS).slope())) {
             into.put(name, negated(f.get(WeightStatistics.MAX_FROBENIUS)));
         }
     }

@@ -92,4 +92,14 @@ class MainTest {
         assertTrue(metrics.contains("DIVERGED"), metrics);
         assertTrue(Files.readString(out.resolve("depths/L00004-s0/result.json")).contains("\"diverged_at_update\" : "));
     }
+
+    @Test
+    void float64PrecisionRunsTheReferenceKernel(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("f64");
+        Out r = run("scaling", "--out", out.toString(), "--precision", "float64", "--activation", "relu", "--delta", "per-layer",
+                "--train-size", "100", "--batch-size", "50", "--max-updates", "20", "--depth-max", "12", "--depth-base", "2", "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(out.resolve("depths/L00008-s0/result.json")).contains("float64"));
+        assertTrue(Files.exists(out.resolve("plots/hypothesis_deltaA.png")));
+    }
 }

@@ -46,6 +46,9 @@ public final class ScalingStudy {
         Json.write(out.resolve("config.json"), config.asMap());
         Map<String, Object> prov = Provenance.gather(commandLine);
         prov.put("dataset", Map.of("name", data.name(), "rows", data.size(), "dim", data.dim()));
+        prov.put("seed", config.seed());
+        prov.put("threads", config.threads());
+        prov.put("kernel_threads", config.kernelThreads() == 0 ? "auto (see each result.json)" : config.kernelThreads());
         Json.write(out.resolve("provenance.json"), prov);
 
         List<Job> jobs = new ArrayList<>();

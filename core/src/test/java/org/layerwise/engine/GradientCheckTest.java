@@ -135,4 +135,27 @@ class GradientCheckTest {
             assertEquals(Double.doubleToLongBits(g1[i]), Double.doubleToLongBits(g2[i]));
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void extremeShapesWideAndDepthOne() {
+        for (int[] shape : new int[][] {{2, 256, 5}, {1, 2, 3}, {1, 256, 40}}) {
+            ResidualMlp net = new ResidualMlp(shape[0], shape[1], Activation.TANH, DeltaMode.PER_LAYER);
+            Dataset data = randomData(shape[2], shape[1], 3);
+            double[] p = params(net, 4);
+            int[] rows = identity(shape[2]);
+            double[] gRef = new double[p.length];
+            double[] gFused = new double[p.length];
+            double lossRef = new ReferenceKernel(net).lossAndGradient(p, data, rows, 0, shape[2], gRef);
+            try (FusedKernel fused = new FusedKernel(net, 2, shape[2])) {
+                assertEquals(lossRef, fused.lossAndGradient(p, data, rows, 0, shape[2], gFused), 1e-5 * lossRef);
+            }
+            double scale = 0;
+            for (double g : gRef) {
+                scale = Math.max(scale, Math.abs(g));
+            }
+            for (int i = 0; i < p.length; i++) {
+                assertEquals(gRef[i], gFused[i], 1e-4 * scale, "shape " + java.util.Arrays.toString(shape) + " parameter " + i);
+            }
+        }
+    }
 }

@@ -45,8 +45,8 @@ public final class FusedKernel implements ResidualKernel {
     /** One thread's share of the batch and everything it writes. */
     private final class Slice {
         final int cap;            // padded rows per feature
-        final float[] h;          // (L+1) x d x cap
-        final float[] g;          // d x cap: dLoss/dh at the current layer
+        final float[] h;          // (L+1) layers of d x cap, block-major: see at()
+        final float[] g;          // d x cap, block-major: dLoss/dh at the current layer
         final float[] gz = new float[net.width() * BLOCK];
         final float[] wv = new float[(net.width() * net.width() + net.width() + 1) * VL];
         final float[] accDelta = new float[VL];
@@ -185,12 +185,11 @@ public final class FusedKernel implements ResidualKernel {
         final float[] h = sl.h;
         final float[] x = data.x();
         for (int j = 0; j < d; j++) {
-            int row0 = j * cap;
             for (int r = 0; r < m; r++) {
-                h[row0 + r] = x[rows[from + r] * d + j];
+                h[at(r, j, d)] = x[rows[from + r] * d + j];
             }
             for (int r = m; r < mp; r++) {
-                h[row0 + r] = 0f;
+                h[at(r, j, d)] = 0f;
             }
         }
         for (int k = 0; k < depth; k++) {
@@ -205,12 +204,12 @@ public final class FusedKernel implements ResidualKernel {
         double sse = 0;
         for (int i = 0; i < d; i++) {
             for (int r = 0; r < m; r++) {
-                float e = h[out + i * cap + r] - y[rows[from + r] * d + i];
+                float e = h[out + at(r, i, d)] - y[rows[from + r] * d + i];
                 sse += (double) e * e;
-                g[i * cap + r] = scale * e;
+                g[at(r, i, d)] = scale * e;
             }
             for (int r = m; r < mp; r++) {
-                g[i * cap + r] = 0f;
+                g[at(r, i, d)] = 0f;
             }
         }
         if (!backward) {
@@ -239,6 +238,15 @@ public final class FusedKernel implements ResidualKernel {
             case SHARED -> Math.abs(w[net.offsetDelta()]);
             case PER_LAYER -> w[net.offsetDelta() + k];
         };
+    }
+
+    /**
+     * Index of feature j of sample r within one layer. Block-major: the d x BLOCK values of a block of
+     * samples are contiguous, so each layer is read as one sequential stream (the backward pass reads
+     * h from memory, layer by layer, long after the forward pass wrote it).
+     */
+    private static int at(int r, int j, int d) {
+        return (r / BLOCK) * d * BLOCK + j * BLOCK + r % BLOCK;
     }
 
     /**
@@ -273,8 +281,8 @@ public final class FusedKernel implements ResidualKernel {
             preActivations(h, wv, zs, d, in, cap, v);
             activateBlock(zs, null, d * BLOCK);
             for (int i = 0; i < d; i++) {
-                int hi = in + i * cap + v;
-                int ho = out + i * cap + v;
+                int hi = in + v * d + i * BLOCK;
+                int ho = out + v * d + i * BLOCK;
                 for (int l = 0; l < BLOCK; l += VL) {
                     FloatVector.fromArray(S, zs, i * BLOCK + l).fma(delta, FloatVector.fromArray(S, h, hi + l)).intoArray(h, ho + l);
                 }
@@ -300,7 +308,7 @@ public final class FusedKernel implements ResidualKernel {
             for (int j = 0; j < d; j++) {
                 FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
                 FloatVector c = FloatVector.fromArray(S, wv, ((i + 1) * d + j) * VL);
-                int hj = in + j * cap + v;
+                int hj = in + v * d + j * BLOCK;
                 FloatVector h0 = FloatVector.fromArray(S, h, hj);
                 FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
                 FloatVector h2 = FloatVector.fromArray(S, h, hj + 2 * VL);
@@ -331,7 +339,7 @@ public final class FusedKernel implements ResidualKernel {
             FloatVector z3 = z0;
             for (int j = 0; j < d; j++) {
                 FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
-                int hj = in + j * cap + v;
+                int hj = in + v * d + j * BLOCK;
                 z0 = FloatVector.fromArray(S, h, hj).fma(a, z0);
                 z1 = FloatVector.fromArray(S, h, hj + VL).fma(a, z1);
                 z2 = FloatVector.fromArray(S, h, hj + 2 * VL).fma(a, z2);
@@ -373,7 +381,7 @@ public final class FusedKernel implements ResidualKernel {
             activateBlock(zs, ds, d * BLOCK); // zs becomes sigma(z), ds sigma'(z)
             FloatVector dAcc = FloatVector.fromArray(S, accD, 0);
             for (int i = 0; i < d; i++) {
-                int gi = i * cap + v;
+                int gi = v * d + i * BLOCK;
                 int at = i * BLOCK;
                 FloatVector bAcc = FloatVector.fromArray(S, accB, i * VL);
                 for (int l = 0; l < BLOCK; l += VL) {
@@ -410,12 +418,12 @@ public final class FusedKernel implements ResidualKernel {
 
     /** g_j += sum_i A_ij gz_i and dA_ij += gz_i . h_j for one block of samples and one j. */
     private static void inputGradient(float[] h, float[] g, float[] gz, float[] wv, float[] accA, int d, int in, int cap, int v, int j) {
-        int hj = in + j * cap + v;
+        int hj = in + v * d + j * BLOCK;
         FloatVector h0 = FloatVector.fromArray(S, h, hj);
         FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
         FloatVector h2 = FloatVector.fromArray(S, h, hj + 2 * VL);
         FloatVector h3 = FloatVector.fromArray(S, h, hj + 3 * VL);
-        int gj = j * cap + v;
+        int gj = v * d + j * BLOCK;
         FloatVector g0 = FloatVector.fromArray(S, g, gj);
         FloatVector g1 = FloatVector.fromArray(S, g, gj + VL);
         FloatVector g2 = FloatVector.fromArray(S, g, gj + 2 * VL);
@@ -442,8 +450,8 @@ public final class FusedKernel implements ResidualKernel {
 
     /** {@link #inputGradient} for j and j+1 at once: every loaded gz vector serves both. */
     private static void inputGradientPair(float[] h, float[] g, float[] gz, float[] wv, float[] accA, int d, int in, int cap, int v, int j) {
-        int hj = in + j * cap + v;
-        int hk = hj + cap;
+        int hj = in + v * d + j * BLOCK;
+        int hk = hj + BLOCK;
         FloatVector h0 = FloatVector.fromArray(S, h, hj);
         FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
         FloatVector h2 = FloatVector.fromArray(S, h, hj + 2 * VL);
@@ -452,8 +460,8 @@ public final class FusedKernel implements ResidualKernel {
         FloatVector e1 = FloatVector.fromArray(S, h, hk + VL);
         FloatVector e2 = FloatVector.fromArray(S, h, hk + 2 * VL);
         FloatVector e3 = FloatVector.fromArray(S, h, hk + 3 * VL);
-        int gj = j * cap + v;
-        int gk = gj + cap;
+        int gj = v * d + j * BLOCK;
+        int gk = gj + BLOCK;
         FloatVector g0 = FloatVector.fromArray(S, g, gj);
         FloatVector g1 = FloatVector.fromArray(S, g, gj + VL);
         FloatVector g2 = FloatVector.fromArray(S, g, gj + 2 * VL);

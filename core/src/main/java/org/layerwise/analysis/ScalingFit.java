@@ -18,43 +18,16 @@ public record ScalingFit(double slope, double intercept, double stdError, double
                          double rSquared, int points, String method) {
 
     public static ScalingFit fit(double[] depths, double[] values) {
-        int n = 0;
-        double[] lx = new double[depths.length];
-        double[] ly = new double[depths.length];
-        for (int i = 0; i < depths.length; i++) {
-            if (depths[i] > 0 && values[i] > 0 && Double.isFinite(values[i])) {
-                lx[n] = Math.log(depths[i]);
-                ly[n] = Math.log(values[i]);
-                n++;
-            }
+        int[] all = new int[depths.length];
+        java.util.Arrays.setAll(all, i -> i);
+        Ols o = Ols.of(depths, values, all);
+        if (o.n < 2) {
+            return new ScalingFit(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, o.n, "t");
         }
-        if (n < 2) {
-            return new ScalingFit(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, n, "t");
-        }
-        double[] line = ols(lx, ly, n);
-        double slope = line[0];
-        double intercept = line[1];
-        double mx = 0;
-        double my = 0;
-        for (int i = 0; i < n; i++) {
-            mx += lx[i];
-            my += ly[i];
-        }
-        mx /= n;
-        my /= n;
-        double sxx = 0;
-        double ssr = 0;
-        double sst = 0;
-        for (int i = 0; i < n; i++) {
-            sxx += (lx[i] - mx) * (lx[i] - mx);
-            double r = ly[i] - (intercept + slope * lx[i]);
-            ssr += r * r;
-            sst += (ly[i] - my) * (ly[i] - my);
-        }
-        double se = n > 2 ? Math.sqrt(ssr / (n - 2) / sxx) : Double.NaN;
-        double half = n > 2 ? StudentT.quantile(0.975, n - 2) * se : Double.NaN;
-        double r2 = sst > 0 ? 1 - ssr / sst : 1.0;
-        return new ScalingFit(slope, intercept, se, slope - half, slope + half, r2, n, "t");
+        double se = o.n > 2 ? Math.sqrt(o.ssr / (o.n - 2) / o.sxx) : Double.NaN;
+        double half = o.n > 2 ? StudentT.quantile(0.975, o.n - 2) * se : Double.NaN;
+        double r2 = o.sst > 0 ? 1 - o.ssr / o.sst : 1.0;
+        return new ScalingFit(o.slope, o.intercept, se, o.slope - half, o.slope + half, r2, o.n, "t");
     }
 
     /** As {@link #fit}, with the interval replaced by a percentile bootstrap over points. */
@@ -67,21 +40,14 @@ public record ScalingFit(double slope, double intercept, double stdError, double
         double[] slopes = new double[resamples];
         int m = depths.length;
         int kept = 0;
+        int[] pick = new int[m];
         for (int b = 0; b < resamples; b++) {
-            double[] lx = new double[m];
-            double[] ly = new double[m];
-            int n = 0;
             for (int i = 0; i < m; i++) {
-                int j = rng.nextInt(m);
-                if (depths[j] > 0 && values[j] > 0 && Double.isFinite(values[j])) {
-                    lx[n] = Math.log(depths[j]);
-                    ly[n] = Math.log(values[j]);
-                    n++;
-                }
+                pick[i] = rng.nextInt(m);
             }
-            double[] line = ols(lx, ly, n);
-            if (Double.isFinite(line[0])) {
-                slopes[kept++] = line[0];
+            double slope = Ols.of(depths, values, pick).slope;
+            if (Double.isFinite(slope)) {
+                slopes[kept++] = slope;
             }
         }
         double[] s = java.util.Arrays.copyOf(slopes, kept);
@@ -93,24 +59,51 @@ public record ScalingFit(double slope, double intercept, double stdError, double
                 s[(int) Math.ceil(0.975 * (kept - 1))], base.rSquared(), base.points(), "bootstrap");
     }
 
-    /** {slope, intercept}; NaN slope when all x are equal. */
-    private static double[] ols(double[] x, double[] y, int n) {
-        double mx = 0;
-        double my = 0;
-        for (int i = 0; i < n; i++) {
-            mx += x[i];
-            my += y[i];
+    /** OLS of ln y on ln x over the chosen points with positive, finite values (no logarithm otherwise). */
+    private static final class Ols {
+        int n;
+        double slope = Double.NaN;
+        double intercept = Double.NaN;
+        double sxx;
+        double ssr;
+        double sst;
+
+        static Ols of(double[] x, double[] y, int[] points) {
+            Ols o = new Ols();
+            double[] lx = new double[points.length];
+            double[] ly = new double[points.length];
+            for (int i : points) {
+                if (x[i] > 0 && y[i] > 0 && Double.isFinite(y[i])) {
+                    lx[o.n] = Math.log(x[i]);
+                    ly[o.n] = Math.log(y[i]);
+                    o.n++;
+                }
+            }
+            if (o.n < 2) {
+                return o;
+            }
+            double mx = 0;
+            double my = 0;
+            for (int i = 0; i < o.n; i++) {
+                mx += lx[i];
+                my += ly[i];
+            }
+            mx /= o.n;
+            my /= o.n;
+            double sxy = 0;
+            for (int i = 0; i < o.n; i++) {
+                sxy += (lx[i] - mx) * (ly[i] - my);
+                o.sxx += (lx[i] - mx) * (lx[i] - mx);
+                o.sst += (ly[i] - my) * (ly[i] - my);
+            }
+            o.slope = o.sxx > 0 ? sxy / o.sxx : Double.NaN; // NaN when all depths are equal
+            o.intercept = my - o.slope * mx;
+            for (int i = 0; i < o.n; i++) {
+                double r = ly[i] - (o.intercept + o.slope * lx[i]);
+                o.ssr += r * r;
+            }
+            return o;
         }
-        mx /= n;
-        my /= n;
-        double sxy = 0;
-        double sxx = 0;
-        for (int i = 0; i < n; i++) {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-        }
-        double slope = sxx > 0 ? sxy / sxx : Double.NaN;
-        return new double[] {slope, my - slope * mx};
     }
 
     /** The same fit for statistic * L^shift: the slope moves by shift, the uncertainty does not. */

@@ -355,8 +355,8 @@ public final class ScalingAnalysis {
         ReferenceKernel k = new ReferenceKernel(net);
         out.put("train_loss_original", k.loss(orig, data));
         out.put("train_loss_denoised", k.loss(den, data));
-        out.put("entry", pickEntry(wA));
         int e = pickEntry(wA);
+        out.put("entry", e);
         out.put("trend_entry", slice(dA.trend(), wA.size(), e));
         out.put("noise_entry", slice(dA.noise(), wA.size(), e));
         out.put("raw_entry_scaled", scaledRaw(wA, e, beta));

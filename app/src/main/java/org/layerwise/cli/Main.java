@@ -123,7 +123,7 @@ public final class Main {
                     applied in order: defaults, --preset, --config, then --KEY VALUE flags. Running the same command
                     again resumes: finished depths are skipped, interrupted ones continue from their checkpoint.
 
-                    presets: """ + String.join(", ", ScalingConfig.PRESETS.keySet()) + """
+                    presets:\s""" + String.join(", ", ScalingConfig.PRESETS.keySet()) + """
 
                       quick            synthetic data, depths 3..400 (base 1.5), 2 seeds, 3000 updates, xavier-depth init: ~30 s on 2 cores
                       paper-synthetic  Appendix A, synthetic: N 10000, d 10, B 500, lr 0.05, eps 1e-4, Tmax 1e5, L 3..10000

@@ -130,6 +130,8 @@ public final class Chart {
 
     /** Log-axis ticks: plain numbers where they read well (0.01 .. 9999), scientific elsewhere. */
     private static final class TickFormat extends java.text.NumberFormat {
+        private static final long serialVersionUID = 1L;
+
         private final java.text.DecimalFormat plain = new java.text.DecimalFormat("0.##");
         private final java.text.DecimalFormat sci = new java.text.DecimalFormat("0.#E0");
 

@@ -93,6 +93,7 @@ public final class TorchResidualMlp implements AutoCloseable {
     }
 
     /** Loss and autograd gradient in the flat layout of {@link ResidualMlp}. */
+    @SuppressWarnings("try") // the scope frees this step's native tensors on exit
     public double lossAndGradient(Dataset data, int[] rows, int from, int to, double[] grad) {
         try (PointerScope ps = new PointerScope()) {
             zeroGrads();
@@ -112,6 +113,7 @@ public final class TorchResidualMlp implements AutoCloseable {
     }
 
     /** One plain SGD training step (forward, backward, update), as a benchmark peer. Returns the loss. */
+    @SuppressWarnings("try") // scope and no-grad guard act by existing
     public double sgdStep(Tensor x, Tensor y, double lr) {
         try (PointerScope ps = new PointerScope()) {
             zeroGrads();

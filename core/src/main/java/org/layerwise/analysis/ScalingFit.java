@@ -5,7 +5,7 @@ import org.layerwise.util.Rng;
 /**
  * Ordinary least squares of ln(statistic) on ln(L), as the reference code (sklearn LinearRegression
  * with intercept), plus what it lacks: the slope's standard error, a 95 % t-interval and, on request,
- * a percentile bootstrap interval over the (depth, value) points.
+ * a percentile bootstrap interval that resamples depths (with all their seeds).
  *
  * @param slope       fitted exponent: statistic ~ L^slope
  * @param stdError    standard error of the slope (NaN with fewer than 3 points)
@@ -30,33 +30,48 @@ public record ScalingFit(double slope, double intercept, double stdError, double
         return new ScalingFit(o.slope, o.intercept, se, o.slope - half, o.slope + half, r2, o.n, "t");
     }
 
-    /** As {@link #fit}, with the interval replaced by a percentile bootstrap over points. */
+    /**
+     * As {@link #fit}, with the interval replaced by a percentile bootstrap that resamples depths:
+     * each draw picks distinct depths with replacement and takes every run (seed) at a picked depth,
+     * so seeds of one depth, which share it, are never treated as independent depths.
+     */
     public static ScalingFit fitBootstrap(double[] depths, double[] values, int resamples, long seed) {
         ScalingFit base = fit(depths, values);
-        if (base.points() < 3 || resamples < 10) {
+        double[] distinct = java.util.Arrays.stream(depths).distinct().sorted().toArray();
+        if (base.points() < 3 || distinct.length < 3 || resamples < 10) {
             return base;
+        }
+        int[][] byDepth = new int[distinct.length][];
+        for (int g = 0; g < distinct.length; g++) {
+            double dg = distinct[g];
+            byDepth[g] = java.util.stream.IntStream.range(0, depths.length).filter(i -> depths[i] == dg).toArray();
         }
         Rng rng = Rng.derive(seed, "bootstrap", 0);
         double[] slopes = new double[resamples];
-        int m = depths.length;
         int kept = 0;
-        int[] pick = new int[m];
+        int[] pick = new int[depths.length * 2];
         for (int b = 0; b < resamples; b++) {
-            for (int i = 0; i < m; i++) {
-                pick[i] = rng.nextInt(m);
+            int n = 0;
+            for (int g = 0; g < distinct.length; g++) {
+                int[] runs = byDepth[rng.nextInt(distinct.length)];
+                if (n + runs.length > pick.length) {
+                    pick = java.util.Arrays.copyOf(pick, 2 * (n + runs.length));
+                }
+                System.arraycopy(runs, 0, pick, n, runs.length);
+                n += runs.length;
             }
-            double slope = Ols.of(depths, values, pick).slope;
+            double slope = Ols.of(depths, values, java.util.Arrays.copyOf(pick, n)).slope;
             if (Double.isFinite(slope)) {
                 slopes[kept++] = slope;
             }
         }
-        double[] s = java.util.Arrays.copyOf(slopes, kept);
-        java.util.Arrays.sort(s);
         if (kept < 10) {
             return base;
         }
-        return new ScalingFit(base.slope(), base.intercept(), base.stdError(), s[(int) Math.floor(0.025 * (kept - 1))],
-                s[(int) Math.ceil(0.975 * (kept - 1))], base.rSquared(), base.points(), "bootstrap");
+        double[] sorted = java.util.Arrays.copyOf(slopes, kept);
+        java.util.Arrays.sort(sorted);
+        return new ScalingFit(base.slope(), base.intercept(), base.stdError(), sorted[(int) Math.floor(0.025 * (kept - 1))],
+                sorted[(int) Math.ceil(0.975 * (kept - 1))], base.rSquared(), base.points(), "bootstrap");
     }
 
     /** OLS of ln y on ln x over the chosen points with positive, finite values (no logarithm otherwise). */

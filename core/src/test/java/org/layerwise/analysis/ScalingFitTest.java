@@ -77,4 +77,30 @@ class ScalingFitTest {
         }
         return ScalingFit.fit(L, y);
     }
+
+    @Test
+    void bootstrapResamplesDepthsNotSeeds() {
+        // 3 seeds per depth that agree exactly: the spread comes from depths alone, so a point bootstrap
+        // and a depth bootstrap differ; identical seeds must not shrink the depth-level interval
+        org.layerwise.util.Rng rng = new org.layerwise.util.Rng(9);
+        int depthsN = 12;
+        double[] L1 = new double[depthsN];
+        double[] y1 = new double[depthsN];
+        double[] L3 = new double[3 * depthsN];
+        double[] y3 = new double[3 * depthsN];
+        for (int i = 0; i < depthsN; i++) {
+            L1[i] = Math.pow(1.5, i + 2);
+            y1[i] = Math.pow(L1[i], -0.5) * Math.exp(0.2 * rng.nextGaussian());
+            for (int s = 0; s < 3; s++) {
+                L3[3 * i + s] = L1[i];
+                y3[3 * i + s] = y1[i];
+            }
+        }
+        ScalingFit one = ScalingFit.fitBootstrap(L1, y1, 4000, 2);
+        ScalingFit three = ScalingFit.fitBootstrap(L3, y3, 4000, 2);
+        assertEquals(one.slope(), three.slope(), 1e-12);
+        assertEquals(one.upper() - one.lower(), three.upper() - three.lower(), 0.15 * (one.upper() - one.lower()));
+        // the t-interval, which counts runs as points, is narrower with copies: the reason to bootstrap depths
+        assertTrue(ScalingFit.fit(L3, y3).upper() - ScalingFit.fit(L3, y3).lower() < one.upper() - one.lower());
+    }
 }

@@ -86,7 +86,7 @@ public final class DepthRun {
             listeners.add(paths);
         }
         Trainer trainer = new Trainer(new Trainer.Settings(c.batchSize(), c.maxUpdates(), c.epsilon(), c.stopRule(),
-                c.patience(), Rng.derive(seed, "shuffle-seed", depth).nextLong(), c.checkpointEvery()), listeners);
+                c.patience(), Rng.derive(seed, "shuffle-seed", depth).nextLong(), c.checkpointEvery(), c.replicateShuffleBug()), listeners);
         Path checkpoint = dir.resolve("checkpoint.bin");
         long t0 = System.nanoTime();
         TrainResult r;

@@ -42,6 +42,8 @@ public final class ScalingConfig {
             .choice("stop-rule", "epsilon", "epsilon: the paper's (loss < epsilon or Tmax); plateau: the reference code's (also 5 epochs without 1% gain)",
                     "epsilon", "plateau")
             .integer("patience", 5, 1, Integer.MAX_VALUE, "epochs without 1% improvement (plateau rule)")
+            .choice("replicate-shuffle-bug", "false", "true: reproduce the reference code's row-duplicating epoch shuffle (for comparisons only)",
+                    "false", "true")
             .integer("depth-min", 3, 1, 1_000_000, "Lmin")
             .integer("depth-max", 300, 1, 1_000_000, "Lmax")
             .number("depth-base", 1.2, 1.0000001, 1000, "ratio of the geometric depth grid")
@@ -198,6 +200,8 @@ public final class ScalingConfig {
     public StopRule stopRule() { return s("stop-rule").equals("plateau") ? StopRule.PLATEAU : StopRule.EPSILON; }
 
     public int patience() { return i("patience"); }
+
+    public boolean replicateShuffleBug() { return s("replicate-shuffle-bug").equals("true"); }
 
     public int depthMin() { return i("depth-min"); }
 

@@ -125,7 +125,8 @@ public final class ScalingStudy {
         Map<String, Object> old = ScalingConfig.fromJson(Json.read(cfg)).asMap();
         Map<String, Object> now = config.asMap();
         for (String k : List.of("dataset", "data-path", "train-size", "width", "activation", "delta", "init", "init-scale",
-                "optimizer", "lr", "momentum", "weight-decay", "batch-size", "epsilon", "max-updates", "stop-rule", "seed", "precision")) {
+                "optimizer", "lr", "momentum", "weight-decay", "batch-size", "epsilon", "max-updates", "stop-rule", "seed", "precision",
+                "replicate-shuffle-bug")) {
             Object o = old.get(k);
             if (!java.util.Objects.equals(o, now.get(k))) {
                 throw new ConfigException(k + ": the output folder " + out + " holds a study with " + k + " = " + o

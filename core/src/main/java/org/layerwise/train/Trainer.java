@@ -31,9 +31,14 @@ public final class Trainer {
      * @param patience        epochs without 1 % improvement before a PLATEAU stop (PLATEAU rule only)
      * @param seed            seeds the shuffles
      * @param checkpointEvery updates between checkpoints (0 = never)
+     * @param replicateShuffleBug reproduce the reference code's epoch shuffle instead of a permutation
+     *                            (see {@link #buggyShuffle}); for comparisons with its results only
      */
     public record Settings(int batchSize, long maxUpdates, double epsilon, StopRule stopRule, int patience,
-                           long seed, long checkpointEvery) {
+                           long seed, long checkpointEvery, boolean replicateShuffleBug) {
+        public Settings(int batchSize, long maxUpdates, double epsilon, StopRule stopRule, int patience, long seed, long checkpointEvery) {
+            this(batchSize, maxUpdates, epsilon, stopRule, patience, seed, checkpointEvery, false);
+        }
     }
 
     private static final int MAGIC = 0x4C57434B; // "LWCK"
@@ -55,6 +60,7 @@ public final class Trainer {
         double best = Double.POSITIVE_INFINITY;
         int bad;
         List<Double> epochLosses = new ArrayList<>();
+        int[] batchTable;     // the reference's batches as they stand after its buggy shuffles (bug mode only)
     }
 
     /**
@@ -72,9 +78,21 @@ public final class Trainer {
         if (checkpoint != null && Files.exists(checkpoint)) {
             load(checkpoint, fingerprint, st, params, opt);
         }
+        if (s.replicateShuffleBug() && st.batchTable == null) {
+            st.batchTable = new int[batchesPerEpoch * s.batchSize()];
+            java.util.Arrays.setAll(st.batchTable, i -> i);
+        }
         double[] grad = new double[params.length];
         while (true) {
-            int[] order = Rng.derive(s.seed(), "shuffle", st.epoch).permutation(data.size());
+            int[] order;
+            if (s.replicateShuffleBug()) {
+                if (st.batch == 0) {
+                    buggyShuffle(st.batchTable, batchesPerEpoch, s.batchSize(), Rng.derive(s.seed(), "shuffle", st.epoch));
+                }
+                order = st.batchTable;
+            } else {
+                order = Rng.derive(s.seed(), "shuffle", st.epoch).permutation(data.size());
+            }
             while (st.batch < batchesPerEpoch) {
                 if (st.updates >= s.maxUpdates()) {
                     return result(TrainResult.Reason.MAX_UPDATES, st, -1);
@@ -120,6 +138,20 @@ public final class Trainer {
         }
     }
 
+    /**
+     * The reference code's epoch shuffle: {@code np.random.shuffle} on a torch tensor of batches. Its
+     * swap {@code x[i], x[j] = x[j], x[i]} copies batch j over batch i and then copies the (already
+     * overwritten) batch i back over j, so batch j is duplicated and batch i lost; the damage persists
+     * into later epochs (numpy/numpy#18206). Emulated on batch indices, in place. Not emulated: the
+     * reference also carries the damage over to later depths of the same run (shared dataset tensor).
+     */
+    static void buggyShuffle(int[] table, int batches, int batchSize, Rng rng) {
+        for (int i = batches - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            System.arraycopy(table, j * batchSize, table, i * batchSize, batchSize);
+        }
+    }
+
     private static boolean finite(double[] a) {
         for (double v : a) {
             if (!Double.isFinite(v)) {
@@ -153,6 +185,12 @@ public final class Trainer {
             }
             Optimizer.writeArray(out, params);
             opt.writeState(out);
+            out.writeInt(st.batchTable == null ? -1 : st.batchTable.length);
+            if (st.batchTable != null) {
+                for (int v : st.batchTable) {
+                    out.writeInt(v);
+                }
+            }
             out.flush();
         });
     }
@@ -183,6 +221,13 @@ public final class Trainer {
             }
             System.arraycopy(saved, 0, params, 0, params.length);
             opt.readState(in);
+            int tableLength = in.readInt();
+            if (tableLength >= 0) {
+                st.batchTable = new int[tableLength];
+                for (int i = 0; i < tableLength; i++) {
+                    st.batchTable[i] = in.readInt();
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("could not resume from " + path + ": " + e.getMessage(), e);
         }

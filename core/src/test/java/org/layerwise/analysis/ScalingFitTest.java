@@ -64,6 +64,8 @@ class ScalingFitTest {
         assertEquals(Regime.SDE, Regime.classify(max, rawInc, root, 0.1).label());
         // beta = 1, increments vanish as L^-1 after rescaling, root-SSQ ~ L^(1/2 - 1): smooth
         assertEquals(Regime.ODE, Regime.classify(fit(-1), fit(-2), fit(-0.5), 0.1).label());
+        // vanishing increments but root-SSQ flat instead of ~ L^(1/2 - 1): not the H1 signature
+        assertEquals(Regime.NEITHER, Regime.classify(fit(-1), fit(-2), fit(0.0), 0.1).label());
         // beta = 0, flat: neither (the CIFAR case)
         assertEquals(Regime.NEITHER, Regime.classify(fit(0), fit(0), fit(0), 0.1).label());
     }

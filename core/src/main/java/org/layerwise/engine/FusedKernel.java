@@ -7,11 +7,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.layerwise.data.Dataset;
-import org.layerwise.model.Activation;
 import org.layerwise.model.DeltaMode;
 import org.layerwise.model.ResidualMlp;
 
@@ -19,8 +17,10 @@ import org.layerwise.model.ResidualMlp;
  * The fused float32 kernel for deep narrow residual MLPs: forward, loss and a hand-derived backward
  * pass in one sweep per layer, with no per-op dispatch. Why this shape:
  * <ul>
- *   <li>Activations are stored feature-major (h_k[j][sample]), so SIMD lanes run across the batch and
- *       every d x d product is a chain of broadcast-FMAs, whatever d is (d = 10 does not fill a vector).</li>
+ *   <li>SIMD lanes run across the batch, so every d x d product is a chain of vector FMAs whatever d is
+ *       (d = 10 does not fill a vector). Activations are stored block-major (see {@link #at}); each
+ *       layer's weights are replicated across lanes once per layer ({@link #expand}), and four batch
+ *       vectors are processed per pass so independent FMA chains hide the FMA latency.</li>
  *   <li>Only h_0..h_L are kept; the backward pass recomputes z_k = A_k h_k + b_k from h_k. That costs
  *       one extra matrix product per layer and keeps memory at one copy of the activations.</li>
  *   <li>The batch is cut into one slice per thread; each thread runs the whole network on its slice
@@ -278,7 +278,7 @@ public final class FusedKernel implements ResidualKernel {
         final float[] zs = sl.zs;
         final FloatVector delta = FloatVector.fromArray(S, wv, (d * d + d) * VL);
         for (int v = 0; v < mp; v += BLOCK) {
-            preActivations(h, wv, zs, d, in, cap, v);
+            preActivations(h, wv, zs, d, in, v);
             activateBlock(zs, null, d * BLOCK);
             for (int i = 0; i < d; i++) {
                 int hi = in + v * d + i * BLOCK;
@@ -294,7 +294,7 @@ public final class FusedKernel implements ResidualKernel {
      * z = A_k h_k + b_k for one block of samples into zs (d x BLOCK). Two outputs i at a time share
      * every loaded h vector: eight independent FMA chains, 0.75 loads per FMA.
      */
-    private static void preActivations(float[] h, float[] wv, float[] zs, int d, int in, int cap, int v) {
+    private static void preActivations(float[] h, float[] wv, float[] zs, int d, int in, int v) {
         int i = 0;
         for (; i + 1 < d; i += 2) {
             FloatVector z0 = FloatVector.fromArray(S, wv, (d * d + i) * VL);
@@ -377,7 +377,7 @@ public final class FusedKernel implements ResidualKernel {
         java.util.Arrays.fill(accB, 0f);
         java.util.Arrays.fill(accD, 0f);
         for (int v = 0; v < mp; v += BLOCK) {
-            preActivations(h, wv, zs, d, in, cap, v);
+            preActivations(h, wv, zs, d, in, v);
             activateBlock(zs, ds, d * BLOCK); // zs becomes sigma(z), ds sigma'(z)
             FloatVector dAcc = FloatVector.fromArray(S, accD, 0);
             for (int i = 0; i < d; i++) {
@@ -396,10 +396,10 @@ public final class FusedKernel implements ResidualKernel {
             dAcc.intoArray(accD, 0);
             int j = 0;
             for (; j + 1 < d; j += 2) {
-                inputGradientPair(h, g, gz, wv, accA, d, in, cap, v, j);
+                inputGradientPair(h, g, gz, wv, accA, d, in, v, j);
             }
             for (; j < d; j++) {
-                inputGradient(h, g, gz, wv, accA, d, in, cap, v, j);
+                inputGradient(h, g, gz, wv, accA, d, in, v, j);
             }
         }
         final float[] grad = sl.grad;
@@ -417,7 +417,7 @@ public final class FusedKernel implements ResidualKernel {
     }
 
     /** g_j += sum_i A_ij gz_i and dA_ij += gz_i . h_j for one block of samples and one j. */
-    private static void inputGradient(float[] h, float[] g, float[] gz, float[] wv, float[] accA, int d, int in, int cap, int v, int j) {
+    private static void inputGradient(float[] h, float[] g, float[] gz, float[] wv, float[] accA, int d, int in, int v, int j) {
         int hj = in + v * d + j * BLOCK;
         FloatVector h0 = FloatVector.fromArray(S, h, hj);
         FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
@@ -449,7 +449,7 @@ public final class FusedKernel implements ResidualKernel {
     }
 
     /** {@link #inputGradient} for j and j+1 at once: every loaded gz vector serves both. */
-    private static void inputGradientPair(float[] h, float[] g, float[] gz, float[] wv, float[] accA, int d, int in, int cap, int v, int j) {
+    private static void inputGradientPair(float[] h, float[] g, float[] gz, float[] wv, float[] accA, int d, int in, int v, int j) {
         int hj = in + v * d + j * BLOCK;
         int hk = hj + BLOCK;
         FloatVector h0 = FloatVector.fromArray(S, h, hj);

@@ -55,10 +55,7 @@ public final class DepthRun {
 
     /** Settings that change what a run computes (not threads or analysis options): a checkpoint must match them. */
     static String fingerprint(ScalingConfig c, int depth, long seed) {
-        Map<String, Object> m = c.asMap();
-        for (String k : List.of("threads", "kernel-threads", "bootstrap", "regime-tolerance", "checkpoint-every", "seeds")) {
-            m.remove(k);
-        }
+        Map<String, Object> m = c.runSettings();
         m.put("depth", depth);
         m.put("run-seed", seed);
         return Integer.toHexString(Json.toString(m).hashCode());

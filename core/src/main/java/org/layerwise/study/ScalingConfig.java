@@ -136,6 +136,17 @@ public final class ScalingConfig {
         return new LinkedHashMap<>(values);
     }
 
+    /** Settings that only say how a study is executed or analysed, never what a training run computes. */
+    private static final List<String> EXECUTION_ONLY =
+            List.of("threads", "kernel-threads", "bootstrap", "regime-tolerance", "checkpoint-every", "seeds");
+
+    /** The settings that determine what a training run computes: a checkpoint and a study folder must match them. */
+    public Map<String, Object> runSettings() {
+        Map<String, Object> m = asMap();
+        EXECUTION_ONLY.forEach(m::remove);
+        return m;
+    }
+
     private String s(String k) {
         return (String) values.get(k);
     }

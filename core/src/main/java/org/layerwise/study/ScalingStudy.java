@@ -122,11 +122,12 @@ public final class ScalingStudy {
             return;
         }
         // compare typed values: JSON alone cannot tell an int 60 from a long 60
-        Map<String, Object> old = ScalingConfig.fromJson(Json.read(cfg)).asMap();
-        Map<String, Object> now = config.asMap();
-        for (String k : List.of("dataset", "data-path", "train-size", "width", "activation", "delta", "init", "init-scale",
-                "optimizer", "lr", "momentum", "weight-decay", "batch-size", "epsilon", "max-updates", "stop-rule", "seed", "precision",
-                "replicate-shuffle-bug")) {
+        Map<String, Object> old = ScalingConfig.fromJson(Json.read(cfg)).runSettings();
+        Map<String, Object> now = config.runSettings();
+        for (String k : now.keySet()) {
+            if (k.startsWith("depth-")) {
+                continue; // a folder may be extended to more depths: finished ones are reused
+            }
             Object o = old.get(k);
             if (!java.util.Objects.equals(o, now.get(k))) {
                 throw new ConfigException(k + ": the output folder " + out + " holds a study with " + k + " = " + o

@@ -63,6 +63,16 @@ class ScalingStudyTest {
         ScalingConfig b = ScalingConfig.resolve(null, null, other);
         ConfigException e = assertThrows(ConfigException.class, () -> new ScalingStudy(b, tmp, new PrintStream(new ByteArrayOutputStream())).run(List.of()));
         assertTrue(e.getMessage().startsWith("lr:"), e.getMessage());
+        // every setting that changes a run counts, patience (plateau rule) included; the grid does not
+        java.util.HashMap<String, String> patience = new java.util.HashMap<>(tiny());
+        patience.put("patience", "9");
+        ScalingConfig c = ScalingConfig.resolve(null, null, patience);
+        ConfigException p = assertThrows(ConfigException.class, () -> new ScalingStudy(c, tmp, new PrintStream(new ByteArrayOutputStream())).run(List.of()));
+        assertTrue(p.getMessage().startsWith("patience:"), p.getMessage());
+        java.util.HashMap<String, String> wider = new java.util.HashMap<>(tiny());
+        wider.put("depth-max", "70");
+        new ScalingStudy(ScalingConfig.resolve(null, null, wider), tmp, new PrintStream(new ByteArrayOutputStream())).run(List.of());
+        assertTrue(java.nio.file.Files.exists(tmp.resolve("depths/L00064-s0/result.json")));
     }
 
     @Test

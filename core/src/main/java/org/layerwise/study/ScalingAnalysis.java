@@ -311,8 +311,10 @@ public final class ScalingAnalysis {
         String seqName = effective.equals("deltaA") ? "deltaA" : "A";
         List<WeightSequence> seqA = new ArrayList<>();
         List<WeightSequence> seqB = new ArrayList<>();
+        Map<String, WeightSequence> raw = null; // the target's own sequences (the last averaged depth)
         for (int L : avg) {
             Map<String, WeightSequence> s = sequences(dir.resolve("depths").resolve(DepthRun.folderName(L, 0)), cfg);
+            raw = s;
             seqA.add(s.get(seqName));
             seqB.add(s.get(seqName.equals("A") ? "b" : "deltab"));
         }
@@ -330,7 +332,6 @@ public final class ScalingAnalysis {
         ResidualMlp net = new ResidualMlp(target, cfg.width(), cfg.activation(), cfg.delta());
         double[] orig = new double[net.parameterCount()];
         double[] den = new double[net.parameterCount()];
-        Map<String, WeightSequence> raw = sequences(dir.resolve("depths").resolve(DepthRun.folderName(target, 0)), cfg);
         int d = cfg.width();
         double[] delta = cfg.delta() == DeltaMode.NONE ? new double[0] : Npy.read(dir.resolve("depths")
                 .resolve(DepthRun.folderName(target, 0)).resolve("delta.npy")).data();

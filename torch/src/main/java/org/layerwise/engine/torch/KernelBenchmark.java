@@ -25,6 +25,7 @@ public final class KernelBenchmark {
     private static final int[][] POINTS = {{10, 1000, 500}, {10, 10000, 500}, {25, 1000, 500}};
 
     public static void run(int threads, int steps, PrintStream out) {
+        Natives.load();
         TorchResidualMlp.setThreads(threads);
         out.printf("scaling-kernel benchmark: tanh, shared delta, SGD lr 0.05; %d thread(s) each; median of %d steps after the same warm-up (>= 3 steps, up to 4 s)%n",
                 threads, steps);

@@ -17,6 +17,10 @@ import org.layerwise.model.ResidualMlp;
  * One leaf tensor per weight, as the reference code's lists of nn.Parameter.
  */
 public final class TorchResidualMlp implements AutoCloseable {
+    static {
+        Natives.load();
+    }
+
     private final ResidualMlp net;
     private final boolean float64;
     private final List<Tensor> a = new ArrayList<>();

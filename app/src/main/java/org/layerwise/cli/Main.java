@@ -1,6 +1,11 @@
 package org.layerwise.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,23 +15,39 @@ import java.util.Map;
 import org.layerwise.config.ConfigException;
 import org.layerwise.config.ConfigSpec;
 import org.layerwise.data.DataException;
-import org.layerwise.study.ScalingAnalysis;
-import org.layerwise.study.ScalingConfig;
-import org.layerwise.study.ScalingStudy;
+import org.layerwise.io.EnvironmentException;
+import org.layerwise.study.Provenance;
+import org.layerwise.study.Study;
+import org.layerwise.study.StudyConfig;
+import org.layerwise.study.StudyConfigs;
+import org.layerwise.study.StudyRegistry;
+import org.layerwise.study.StudyRunner;
 
-/** The layerwise command line: {@code layerwise <command> [--key value ...]}. */
+/**
+ * The layerwise command line: {@code layerwise <command> [--key value ...]}. This is the boundary where
+ * every failure becomes one line and an exit code: 2 for bad input (settings, data files), 1 for the
+ * environment (disk, memory, a folder in use), 130 when the user stopped a study, 70 for a bug (its
+ * stack trace goes to a file, never to the terminal).
+ */
 public final class Main {
-    private static final String USAGE = """
+    static final int USAGE = 2;
+    static final int ENVIRONMENT = 1;
+    static final int STOPPED = 130;
+    static final int BUG = 70;
+
+    private static final String HELP = """
             layerwise: layer-by-layer weight dynamics and depth scaling of deep residual networks
 
             usage: layerwise <command> [options]
 
             commands:
-              demo                      run the quick preset of every study and print where the report is
+              demo                      run the quick preset of every study and print where the reports are
               scaling                   depth-scaling study (Cohen, Cont, Rossier & Xu, ICML 2021)
-              report <run-folder>       redo the analysis, plots and report.html of a finished study folder
+              report <study-folder>     redraw the analysis, plots and report.html of any study folder
               bench scaling-kernel      fused kernel vs libtorch eager: ms per training step, memory
               test                      run the test suite (the launcher runs Maven)
+
+            options everywhere: -h/--help (this or a command's help), --version
 
             'layerwise <command> --help' describes each command's options.
             """;
@@ -35,41 +56,85 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.out, System.err, System.console() != null));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            out.print(USAGE);
-            return args.length == 0 ? 2 : 0;
+        return run(args, out, err, false);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
+        if (args.length == 0) {
+            out.print(HELP);
+            return USAGE;
         }
         String cmd = args[0];
+        if (cmd.equals("--help") || cmd.equals("-h") || cmd.equals("help")) {
+            out.print(HELP);
+            return 0;
+        }
+        if (cmd.equals("--version") || cmd.equals("version")) {
+            out.println("layerwise " + Provenance.version());
+            return 0;
+        }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         try {
             return switch (cmd) {
-                case "scaling" -> scaling(rest, out, err, null);
-                case "demo" -> demo(rest, out, err);
+                case "scaling" -> study(StudyRegistry.get("scaling"), rest, out, terminal, null);
+                case "demo" -> demo(rest, out, terminal);
                 case "report" -> report(rest, out);
                 case "bench" -> bench(rest, out);
                 default -> {
-                    err.println("layerwise: unknown command '" + cmd + "'; commands: demo, scaling, report, bench, test");
-                    yield 2;
+                    err.println("layerwise: unknown command '" + cmd + "'; commands: demo, scaling, report, bench, test (see layerwise --help)");
+                    yield USAGE;
                 }
             };
         } catch (ConfigException | DataException e) {
             err.println("layerwise " + cmd + ": " + e.getMessage());
-            return 2;
-        } catch (IllegalArgumentException e) {
+            return USAGE;
+        } catch (EnvironmentException e) {
             err.println("layerwise " + cmd + ": " + e.getMessage());
-            return 2;
+            return ENVIRONMENT;
+        } catch (StudyRunner.StoppedException e) {
+            return STOPPED; // the runner already said what was saved and how to resume
+        } catch (UncheckedIOException e) {
+            err.println("layerwise " + cmd + ": " + e.getMessage());
+            return ENVIRONMENT;
+        } catch (OutOfMemoryError e) {
+            err.println("layerwise " + cmd + ": out of memory (the Java heap is " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB); lower the depth, width or batch size, or set LAYERWISE_HEAP");
+            return ENVIRONMENT;
+        } catch (RuntimeException | Error e) {
+            err.println("layerwise " + cmd + ": internal error (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + "); this is a bug, details in " + crashReport(e, args));
+            return BUG;
         }
     }
 
-    /** Parses --key value / --key=value pairs; flags named in {@code own} are returned apart. */
-    static Map<String, String> flags(List<String> args, Map<String, String> own, List<String> positional) {
+    /** Writes the stack trace of an unexpected failure to a file and returns its path. */
+    private static String crashReport(Throwable e, String[] args) {
+        StringWriter sw = new StringWriter();
+        PrintWriter pw = new PrintWriter(sw);
+        pw.println("layerwise " + Provenance.version() + ": " + String.join(" ", args));
+        e.printStackTrace(pw);
+        pw.flush();
+        try {
+            Path f = Files.createTempFile("layerwise-crash-", ".txt");
+            Files.writeString(f, sw.toString());
+            return f.toString();
+        } catch (IOException | RuntimeException io) {
+            return "(could not write a crash file: " + io.getMessage() + ")";
+        }
+    }
+
+    /** Parses --key value / --key=value pairs; flags named in {@code own} are returned apart, switches in {@code switches} take no value. */
+    static Map<String, String> flags(List<String> args, Map<String, String> own, List<String> switches, List<String> positional) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
+            if (a.equals("-h")) {
+                a = "--help";
+            }
             if (!a.startsWith("--")) {
                 positional.add(a);
                 continue;
@@ -80,7 +145,7 @@ public final class Main {
             if (eq >= 0) {
                 value = key.substring(eq + 1);
                 key = key.substring(0, eq);
-            } else if (key.equals("help")) {
+            } else if (key.equals("help") || switches.contains(key)) {
                 value = "true";
             } else {
                 if (i + 1 >= args.size()) {
@@ -88,10 +153,10 @@ public final class Main {
                 }
                 value = args.get(++i);
             }
-            if (own.containsKey(key)) {
+            if (own.containsKey(key) || switches.contains(key)) {
                 own.put(key, value);
-            } else {
-                m.put(key, value);
+            } else if (m.put(key, value) != null) {
+                throw new ConfigException(key + ": given twice on the command line");
             }
         }
         return m;
@@ -100,112 +165,159 @@ public final class Main {
     private static String optionHelp(ConfigSpec spec) {
         StringBuilder sb = new StringBuilder();
         for (ConfigSpec.Key k : spec.keys()) {
-            sb.append(String.format("  --%-18s %s%n  %-20s %s; default %s%n", k.name(), k.help(), "", k.allowed(),
+            sb.append(String.format("  --%-22s %s%n  %-24s %s; default %s%n", k.name(), k.help(), "", k.allowed(),
                     k.defaultValue() == null || k.defaultValue().toString().isEmpty() ? "(none)" : k.defaultValue()));
         }
         return sb.toString();
     }
 
-    static int scaling(List<String> args, PrintStream out, PrintStream err, String forcedPreset) {
+    private static String studyHelp(Study study, String command) {
+        StringBuilder presets = new StringBuilder();
+        study.presets().all().values().forEach(p -> presets.append(String.format("  %-17s %s%n", p.name(), p.description())));
+        return """
+                layerwise %s [--preset NAME] [--config FILE] [--out FOLDER] [--wait] [--no-repair] [--index I] [--KEY VALUE ...]
+
+                %s.
+                Settings are applied in order: defaults, --preset, --config (JSON or YAML), then --KEY VALUE flags; every value is
+                checked before anything is written. Running the same command again resumes: finished runs are verified and skipped,
+                interrupted ones continue from their checkpoint, damaged ones are redone (--no-repair: listed, and nothing is run).
+
+                  --out FOLDER     the study folder (default runs/%s-<preset or 'custom'>); one process at a time owns it
+                  --wait           if another process owns the folder, wait for it instead of stopping
+                  --no-repair      stop with a list of damaged runs instead of redoing them
+                  --index I        train only run I (0-based) of the study's plan, no analysis: what cluster executors call
+
+                presets (%s):
+                %s
+                settings:
+                %s""".formatted(command, capitalise(study.title()), study.name(), study.presets().resource(), presets, optionHelp(study.spec()));
+    }
+
+    private static String capitalise(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    static int study(Study study, List<String> args, PrintStream out, boolean terminal, String command) {
+        String name = command == null ? study.name() : command;
         Map<String, String> own = new LinkedHashMap<>();
-        own.put("preset", forcedPreset);
+        own.put("preset", null);
         own.put("config", null);
         own.put("out", null);
         own.put("help", null);
+        own.put("index", null);
         List<String> positional = new ArrayList<>();
-        Map<String, String> f = flags(args, own, positional);
+        Map<String, String> f = flags(args, own, List.of("wait", "no-repair"), positional);
         if (own.get("help") != null) {
-            out.println("""
-                    layerwise scaling [--preset NAME] [--config FILE.json] [--out FOLDER] [--KEY VALUE ...]
-
-                    Trains the residual MLP h_{k+1} = h_k + delta_k sigma(A_k h_k + b_k) at every depth of a geometric
-                    grid, then fits how the trained weights scale with depth and labels the regime. Settings are
-                    applied in order: defaults, --preset, --config, then --KEY VALUE flags. Running the same command
-                    again resumes: finished depths are skipped, interrupted ones continue from their checkpoint.
-
-                    presets:\s""" + String.join(", ", ScalingConfig.PRESETS.keySet()) + """
-
-                      quick            synthetic data, depths 3..400 (base 1.5), 2 seeds, 3000 updates, xavier-depth init: ~30 s on 2 cores
-                      paper-synthetic  Appendix A, synthetic: N 10000, d 10, B 500, lr 0.05, eps 1e-4, Tmax 1e5, L 3..10000
-                      paper-mnist      Appendix A, MNIST embedding: N 60000, d 25, B 500, lr 0.1, eps 1e-4, Tmax 2e5
-                    --out defaults to runs/scaling-<preset or 'custom'>.
-
-                    settings:
-                    """ + optionHelp(ScalingConfig.SPEC));
+            out.print(studyHelp(study, name));
             return 0;
         }
         if (!positional.isEmpty()) {
             throw new ConfigException("unexpected argument '" + positional.get(0) + "'; settings are given as --key value");
         }
         String preset = own.get("preset");
-        ScalingConfig cfg = ScalingConfig.resolve(preset, own.get("config") == null ? null : Path.of(own.get("config")), f);
-        Path outDir = Path.of(own.get("out") != null ? own.get("out") : "runs/scaling-" + (preset == null ? "custom" : preset));
-        List<String> cl = new ArrayList<>(List.of("layerwise", "scaling"));
+        StudyConfig cfg = StudyConfigs.resolve(study, preset, own.get("config") == null ? null : Path.of(own.get("config")), f);
+        Path outDir = outputFolder(own.get("out"), "runs/" + study.name() + "-" + (preset == null ? "custom" : preset));
+        List<String> cl = new ArrayList<>(List.of("layerwise", name));
         cl.addAll(args);
-        Map<String, Object> summary = new ScalingStudy(cfg, outDir, out).run(cl);
-        printVerdict(summary, out);
+        StudyRunner.Options opts = new StudyRunner.Options(own.get("wait") != null, own.get("no-repair") == null, cl, terminal, true);
+        StudyRunner runner = new StudyRunner(study, cfg, outDir, opts, out);
+        if (own.get("index") != null) {
+            int index = parseIndex(own.get("index"));
+            StudyRunner.Outcome o = runner.runOne(index);
+            return o.failedRuns().isEmpty() ? 0 : ENVIRONMENT;
+        }
+        StudyRunner.Outcome o = runner.runAll();
+        study.verdictLines(o.summary()).forEach(out::println);
         out.println("report: " + outDir.resolve("report.html").toAbsolutePath());
+        String failure = study.failure(o.summary());
+        if (!o.failedRuns().isEmpty()) {
+            out.println(o.failedRuns().size() + " run(s) failed: " + String.join(" | ", o.failedRuns()));
+            return ENVIRONMENT;
+        }
+        if (failure != null) {
+            out.println("layerwise " + name + ": " + failure);
+            return ENVIRONMENT;
+        }
         return 0;
     }
 
-    @SuppressWarnings("unchecked")
-    static void printVerdict(Map<String, Object> summary, PrintStream out) {
-        Map<String, Object> ex = (Map<String, Object>) summary.get("exponents");
-        ex.forEach((k, v) -> {
-            Map<String, Object> m = (Map<String, Object>) v;
-            out.printf("  %-12s = %.3f  95%% interval [%.3f, %.3f]%n", k, (Double) m.get("value"), (Double) m.get("lower"), (Double) m.get("upper"));
-        });
-        Map<String, Object> rg = (Map<String, Object>) summary.get("regime");
-        if (rg != null) {
-            out.println("  regime: " + rg.get("label"));
-        } else {
-            out.println("  regime: undetermined (no depth with usable statistics; see stop reasons in metrics.csv)");
+    private static int parseIndex(String raw) {
+        try {
+            int i = Integer.parseInt(raw.trim());
+            if (i < 0) {
+                throw new NumberFormatException();
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw new ConfigException("index: '" + raw + "' is not valid; allowed: an integer ≥ 0");
         }
     }
 
-    static int demo(List<String> args, PrintStream out, PrintStream err) {
-        if (args.contains("--help")) {
+    /** The output folder a user named: never empty, never an existing file. */
+    static Path outputFolder(String raw, String fallback) {
+        String v = raw == null ? fallback : raw;
+        if (v.isBlank()) {
+            throw new ConfigException("out: an empty folder name is not allowed; name the study folder, e.g. --out runs/my-study");
+        }
+        Path p = Path.of(v);
+        if (Files.exists(p) && !Files.isDirectory(p)) {
+            throw new ConfigException("out: " + p + " is a file, not a folder; choose another --out");
+        }
+        return p;
+    }
+
+    static int demo(List<String> args, PrintStream out, boolean terminal) {
+        Map<String, String> own = new LinkedHashMap<>();
+        own.put("out", "runs/demo");
+        own.put("help", null);
+        Map<String, String> f = flags(args, own, List.of(), new ArrayList<>());
+        if (own.get("help") != null) {
             out.println("layerwise demo [--out FOLDER]\n\nRuns the quick preset of every study the toolkit has (today: the depth-scaling study)"
                     + "\non built-in synthetic data and prints where each report is. Default folder: runs/demo.");
             return 0;
         }
-        Map<String, String> own = new LinkedHashMap<>();
-        own.put("out", "runs/demo");
-        Map<String, String> f = flags(args, own, new ArrayList<>());
         if (!f.isEmpty()) {
             throw new ConfigException("demo takes only --out; unknown option --" + f.keySet().iterator().next());
         }
-        Path base = Path.of(own.get("out"));
-        List<String> a = List.of("--out", base.resolve("scaling-quick").toString());
-        int rc = scaling(a, out, err, "quick");
+        Path base = outputFolder(own.get("out"), "runs/demo");
+        Path scaling = base.resolve("scaling-quick");
+        int rc = study(StudyRegistry.get("scaling"), List.of("--preset", "quick", "--out", scaling.toString()), out, terminal, null);
         out.println();
-        out.println("demo done. Open the report: " + base.resolve("scaling-quick").resolve("report.html").toAbsolutePath());
+        out.println("demo done. Open the report: " + scaling.resolve("report.html").toAbsolutePath());
         return rc;
     }
 
     static int report(List<String> args, PrintStream out) {
-        if (args.isEmpty() || args.contains("--help")) {
-            out.println("layerwise report <run-folder>\n\nRecomputes statistics, fits, plots, summary.json and report.html from a study folder, without training.");
-            return args.isEmpty() ? 2 : 0;
+        Map<String, String> own = new LinkedHashMap<>();
+        own.put("help", null);
+        List<String> positional = new ArrayList<>();
+        Map<String, String> f = flags(args, own, List.of("wait"), positional);
+        if (own.get("help") != null || positional.isEmpty()) {
+            out.println("layerwise report <study-folder> [--wait]\n\nRecomputes statistics, fits, plots, summary.json and report.html of any study folder"
+                    + " from the folder alone:\nno training, no training data, no libtorch. Runs that are missing or damaged are named and left out.");
+            return own.get("help") != null ? 0 : USAGE;
         }
-        Path dir = Path.of(args.get(0));
-        if (!java.nio.file.Files.exists(dir.resolve("config.json"))) {
-            throw new ConfigException("report: " + dir + " is not a study folder (no config.json)");
+        if (!f.isEmpty()) {
+            throw new ConfigException("report: unknown option --" + f.keySet().iterator().next() + "; options: --wait");
         }
-        printVerdict(new ScalingAnalysis(dir, out).run(), out);
+        Path dir = Path.of(positional.get(0));
+        List<String> cl = new ArrayList<>(List.of("layerwise", "report"));
+        cl.addAll(args);
+        StudyRunner.Report r = StudyRunner.report(dir, own.get("wait") != null, cl, out);
+        r.study().verdictLines(r.summary()).forEach(out::println);
         out.println("report: " + dir.resolve("report.html").toAbsolutePath());
         return 0;
     }
 
     static int bench(List<String> args, PrintStream out) {
-        if (args.isEmpty() || args.contains("--help")) {
+        if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
             out.println("""
                     layerwise bench scaling-kernel [--threads N] [--steps N]
 
                     ms per training step (forward, backward, SGD update) of the fused Java kernel and of libtorch eager
                     (JavaCPP) on the same residual MLP, same threads, at (d, L, B) = (10, 1000, 500), (10, 10000, 500),
                     (25, 1000, 500); prints their ratio and the fused kernel's memory against the activations' size.""");
-            return args.isEmpty() ? 2 : 0;
+            return args.isEmpty() ? USAGE : 0;
         }
         if (!args.get(0).equals("scaling-kernel")) {
             throw new ConfigException("bench: unknown benchmark '" + args.get(0) + "'; available: scaling-kernel");
@@ -213,11 +325,23 @@ public final class Main {
         Map<String, String> own = new LinkedHashMap<>();
         own.put("threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
         own.put("steps", "5");
-        Map<String, String> f = flags(args.subList(1, args.size()), own, new ArrayList<>());
+        Map<String, String> f = flags(args.subList(1, args.size()), own, List.of(), new ArrayList<>());
         if (!f.isEmpty()) {
             throw new ConfigException("bench: unknown option --" + f.keySet().iterator().next() + "; options: --threads, --steps");
         }
-        org.layerwise.engine.torch.KernelBenchmark.run(Integer.parseInt(own.get("threads")), Integer.parseInt(own.get("steps")), out);
+        org.layerwise.engine.torch.KernelBenchmark.run(positive("threads", own.get("threads")), positive("steps", own.get("steps")), out);
         return 0;
+    }
+
+    private static int positive(String key, String raw) {
+        try {
+            int v = Integer.parseInt(raw.trim());
+            if (v < 1 || v > 4096) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": '" + raw + "' is not valid; allowed: an integer from 1 to 4096");
+        }
     }
 }

@@ -63,7 +63,7 @@ class MainTest {
         assertTrue(run("scaling", "--help").out().contains("--depth-max"));
         assertTrue(run("demo", "--help").out().contains("quick preset"));
         assertTrue(run("bench", "--help").out().contains("scaling-kernel"));
-        assertTrue(run("report", "--help").out().contains("run-folder"));
+        assertTrue(run("report", "--help").out().contains("study-folder"));
         assertEquals(0, run("--help").code());
         assertEquals(2, run("frobnicate").code());
     }

@@ -79,6 +79,60 @@ public final class Npy {
         });
     }
 
+    /**
+     * From a float32 array of shape (R, E, L), the (R, L) slab of index {@code e} on the middle axis,
+     * read row by row (the file may be far larger than memory).
+     */
+    public static double[][] readMiddleSlab(Path path, int e) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path)) {
+            ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+            ch.read(pre, 0);
+            if (pre.position() < 10 || !Arrays.equals(Arrays.copyOf(pre.array(), 6), MAGIC)) {
+                throw new IOException("not a .npy file");
+            }
+            int major = pre.get(6);
+            if (major != 1) {
+                throw new IOException("unsupported .npy version " + major);
+            }
+            int headerLen = pre.getShort(8) & 0xFFFF;
+            ByteBuffer hb = ByteBuffer.allocate(headerLen);
+            ch.read(hb, 10);
+            String header = new String(hb.array(), StandardCharsets.US_ASCII);
+            Matcher s = SHAPE.matcher(header);
+            if (!header.contains("'<f4'") || !s.find()) {
+                throw new IOException("expected a float32 array, found header " + header.trim());
+            }
+            long[] shape = Arrays.stream(s.group(1).split(",")).map(String::trim).filter(t -> !t.isEmpty()).mapToLong(Long::parseLong).toArray();
+            if (shape.length != 3 || e < 0 || e >= shape[1]) {
+                throw new IOException("expected shape (rows, entries, layers) with entry " + e + ", found " + Arrays.toString(shape));
+            }
+            int rows = (int) shape[0];
+            int layers = (int) shape[2];
+            long data = 10 + headerLen;
+            if (ch.size() < data + 4L * rows * shape[1] * layers) {
+                throw new IOException("truncated: " + ch.size() + " bytes for shape " + Arrays.toString(shape));
+            }
+            double[][] out = new double[rows][layers];
+            ByteBuffer b = ByteBuffer.allocate(4 * layers).order(ByteOrder.LITTLE_ENDIAN);
+            for (int r = 0; r < rows; r++) {
+                b.clear();
+                long pos = data + 4L * ((long) r * shape[1] + e) * layers;
+                while (b.hasRemaining()) {
+                    if (ch.read(b, pos + b.position()) < 0) {
+                        throw new IOException("truncated");
+                    }
+                }
+                b.flip();
+                for (int k = 0; k < layers; k++) {
+                    out[r][k] = b.getFloat();
+                }
+            }
+            return out;
+        } catch (IOException ex) {
+            throw new UncheckedIOException("could not read " + path + ": " + ex.getMessage(), ex);
+        }
+    }
+
     private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([<>|]?)([fi])(\\d)'");
     private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order':\\s*(True|False)");

@@ -21,6 +21,19 @@ public record ResidualMlp(int depth, int width, Activation activation, DeltaMode
         if (width < 1) {
             throw new IllegalArgumentException("width must be >= 1, got " + width);
         }
+        long count = parameterCount(depth, width);
+        if (count > MAX_PARAMETERS) {
+            throw new IllegalArgumentException(String.format("depth %d x width %d has %,d parameters; one network holds at most %,d"
+                    + " (Java arrays): lower depth or width", depth, width, count, MAX_PARAMETERS));
+        }
+    }
+
+    /** The largest parameter count a flat Java array holds (a little under 2^31). */
+    public static final long MAX_PARAMETERS = Integer.MAX_VALUE - 16;
+
+    /** Parameters of a network of this size, without overflow (deltas counted at their largest, one per layer). */
+    public static long parameterCount(long depth, long width) {
+        return depth * (width * width + width) + depth;
     }
 
     public int layerStride() {

@@ -1,43 +1,41 @@
 package org.layerwise.train;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-
 /**
  * torch.optim.Adam (not AdamW: weight decay is added to the gradient):
  * m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;  p -= (lr / (1-b1^t)) * m / (sqrt(v)/sqrt(1-b2^t) + eps).
  */
-public final class Adam implements Optimizer {
-    private final double lr;
+public final class Adam extends GroupedOptimizer {
     private final double beta1;
     private final double beta2;
     private final double eps;
-    private final double weightDecay;
     private double[] m;
     private double[] v;
     private long t;
+    private double bc1;
+    private double bc2Sqrt;
 
     public Adam(double lr, double beta1, double beta2, double eps, double weightDecay) {
-        this.lr = lr;
+        super(lr, weightDecay);
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
-        this.weightDecay = weightDecay;
     }
 
     @Override
-    public void step(double[] p, double[] g) {
-        Optimizer.decay(g, p, weightDecay);
+    void begin(int n) {
         if (m == null) {
-            m = new double[p.length];
-            v = new double[p.length];
+            m = new double[n];
+            v = new double[n];
         }
         t++;
-        double bc1 = 1 - Math.pow(beta1, t);
-        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+        bc1 = 1 - Math.pow(beta1, t);
+        bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+    }
+
+    @Override
+    void update(double[] p, double[] g, int from, int to, double lr) {
         double stepSize = lr / bc1;
-        for (int i = 0; i < p.length; i++) {
+        for (int i = from; i < to; i++) {
             m[i] = beta1 * m[i] + (1 - beta1) * g[i];
             v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
             p[i] -= stepSize * m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps);
@@ -45,16 +43,16 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public void writeState(DataOutputStream out) throws IOException {
-        out.writeLong(t);
-        Optimizer.writeArray(out, m);
-        Optimizer.writeArray(out, v);
+    public void saveState(Checkpoint c, String prefix) {
+        c.putLong(prefix + "t", t);
+        put(c, prefix + "exp_avg", m);
+        put(c, prefix + "exp_avg_sq", v);
     }
 
     @Override
-    public void readState(DataInputStream in) throws IOException {
-        t = in.readLong();
-        m = Optimizer.readArray(in);
-        v = Optimizer.readArray(in);
+    public void restoreState(Checkpoint c, String prefix) {
+        t = c.getLong(prefix + "t");
+        m = get(c, prefix + "exp_avg");
+        v = get(c, prefix + "exp_avg_sq");
     }
 }

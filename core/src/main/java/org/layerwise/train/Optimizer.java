@@ -1,19 +1,30 @@
 package org.layerwise.train;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-
 /**
  * An in-place parameter update with PyTorch's semantics (torch.optim), on float64 master weights.
- * State round-trips through a checkpoint so a resumed run continues bit-identically.
+ * Parameters may be split into contiguous groups with their own learning rates (per layer, per
+ * tensor), as warm-ups and constrained-ELR training need; by default there is one group. State
+ * round-trips through a {@link Checkpoint} so a resumed run continues bit-identically.
  */
 public interface Optimizer {
+    /** One update of {@code params} from {@code grad} (which weight decay may modify in place). */
     void step(double[] params, double[] grad);
 
-    void writeState(DataOutputStream out) throws IOException;
+    /** Sets the learning rate of every group. */
+    void setLearningRate(double lr);
 
-    void readState(DataInputStream in) throws IOException;
+    /**
+     * Splits the parameters into groups: group i is [bounds[i], bounds[i+1]). Every group starts with
+     * the current global learning rate.
+     */
+    void setGroups(int[] bounds);
+
+    /** Learning rates per group, in group order. */
+    void setGroupLearningRates(double[] lrs);
+
+    void saveState(Checkpoint c, String prefix);
+
+    void restoreState(Checkpoint c, String prefix);
 
     /** Adds weight decay the PyTorch way (L2 added to the gradient), in place. */
     static void decay(double[] grad, double[] params, double weightDecay) {
@@ -22,26 +33,5 @@ public interface Optimizer {
                 grad[i] += weightDecay * params[i];
             }
         }
-    }
-
-    static void writeArray(DataOutputStream out, double[] a) throws IOException {
-        out.writeInt(a == null ? -1 : a.length);
-        if (a != null) {
-            for (double v : a) {
-                out.writeDouble(v);
-            }
-        }
-    }
-
-    static double[] readArray(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            return null;
-        }
-        double[] a = new double[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = in.readDouble();
-        }
-        return a;
     }
 }

@@ -1,35 +1,31 @@
 package org.layerwise.train;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-
 /** torch.optim.RMSprop (centered=False): sq = a sq + (1-a) g^2;  p -= lr * g / (sqrt(sq) + eps), with optional momentum buffer. */
-public final class RmsProp implements Optimizer {
-    private final double lr;
+public final class RmsProp extends GroupedOptimizer {
     private final double alpha;
     private final double eps;
     private final double momentum;
-    private final double weightDecay;
     private double[] sq;
     private double[] buf;
 
     public RmsProp(double lr, double alpha, double eps, double momentum, double weightDecay) {
-        this.lr = lr;
+        super(lr, weightDecay);
         this.alpha = alpha;
         this.eps = eps;
         this.momentum = momentum;
-        this.weightDecay = weightDecay;
     }
 
     @Override
-    public void step(double[] p, double[] g) {
-        Optimizer.decay(g, p, weightDecay);
+    void begin(int n) {
         if (sq == null) {
-            sq = new double[p.length];
-            buf = momentum != 0 ? new double[p.length] : null;
+            sq = new double[n];
+            buf = momentum != 0 ? new double[n] : null;
         }
-        for (int i = 0; i < p.length; i++) {
+    }
+
+    @Override
+    void update(double[] p, double[] g, int from, int to, double lr) {
+        for (int i = from; i < to; i++) {
             sq[i] = alpha * sq[i] + (1 - alpha) * g[i] * g[i];
             double avg = Math.sqrt(sq[i]) + eps;
             if (buf != null) {
@@ -42,14 +38,14 @@ public final class RmsProp implements Optimizer {
     }
 
     @Override
-    public void writeState(DataOutputStream out) throws IOException {
-        Optimizer.writeArray(out, sq);
-        Optimizer.writeArray(out, buf);
+    public void saveState(Checkpoint c, String prefix) {
+        put(c, prefix + "square_avg", sq);
+        put(c, prefix + "momentum_buffer", buf);
     }
 
     @Override
-    public void readState(DataInputStream in) throws IOException {
-        sq = Optimizer.readArray(in);
-        buf = Optimizer.readArray(in);
+    public void restoreState(Checkpoint c, String prefix) {
+        sq = get(c, prefix + "square_avg");
+        buf = get(c, prefix + "momentum_buffer");
     }
 }

@@ -1,55 +1,50 @@
 package org.layerwise.train;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-
 /** torch.optim.SGD: buf = mu*buf + (1-dampening)*g (buf = g on the first step); p -= lr*(nesterov ? g + mu*buf : buf). */
-public final class Sgd implements Optimizer {
-    private final double lr;
+public final class Sgd extends GroupedOptimizer {
     private final double momentum;
     private final double dampening;
-    private final double weightDecay;
     private final boolean nesterov;
     private double[] buf;
+    private boolean first;
 
     public Sgd(double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
-        this.lr = lr;
+        super(lr, weightDecay);
         this.momentum = momentum;
         this.dampening = dampening;
-        this.weightDecay = weightDecay;
         this.nesterov = nesterov;
     }
 
     @Override
-    public void step(double[] p, double[] g) {
-        Optimizer.decay(g, p, weightDecay);
-        if (momentum != 0) {
-            if (buf == null) {
-                buf = g.clone();
-            } else {
-                for (int i = 0; i < p.length; i++) {
-                    buf[i] = momentum * buf[i] + (1 - dampening) * g[i];
-                }
-            }
-            for (int i = 0; i < p.length; i++) {
-                double d = nesterov ? g[i] + momentum * buf[i] : buf[i];
-                p[i] -= lr * d;
-            }
-        } else {
-            for (int i = 0; i < p.length; i++) {
-                p[i] -= lr * g[i];
-            }
+    void begin(int n) {
+        first = momentum != 0 && buf == null;
+        if (first) {
+            buf = new double[n];
         }
     }
 
     @Override
-    public void writeState(DataOutputStream out) throws IOException {
-        Optimizer.writeArray(out, buf);
+    void update(double[] p, double[] g, int from, int to, double lr) {
+        if (momentum == 0) {
+            for (int i = from; i < to; i++) {
+                p[i] -= lr * g[i];
+            }
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            buf[i] = first ? g[i] : momentum * buf[i] + (1 - dampening) * g[i];
+            double d = nesterov ? g[i] + momentum * buf[i] : buf[i];
+            p[i] -= lr * d;
+        }
     }
 
     @Override
-    public void readState(DataInputStream in) throws IOException {
-        buf = Optimizer.readArray(in);
+    public void saveState(Checkpoint c, String prefix) {
+        put(c, prefix + "momentum_buffer", buf);
+    }
+
+    @Override
+    public void restoreState(Checkpoint c, String prefix) {
+        buf = get(c, prefix + "momentum_buffer");
     }
 }

@@ -1,26 +1,24 @@
 package org.layerwise.train;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongToDoubleFunction;
 import org.layerwise.data.Dataset;
 import org.layerwise.engine.ResidualKernel;
-import org.layerwise.io.AtomicFiles;
 import org.layerwise.util.Rng;
 
 /**
- * Mini-batch training with the stopping rules of Cohen et al. (2021). Every epoch visits a fresh
- * seeded permutation of the rows (a true permutation: the reference code's shuffle duplicated rows).
- * A trailing partial batch is dropped, as the reference requires N divisible by B.
+ * Mini-batch training of the residual MLP with the stopping rules of Cohen et al. (2021). Every epoch
+ * visits a fresh seeded permutation of the rows (a true permutation: the reference code's shuffle
+ * duplicated rows). A trailing partial batch is dropped, as the reference requires N divisible by B.
  *
- * <p>With a checkpoint path, the full loop state is written atomically every {@code checkpointEvery}
- * updates, and a run started again with the same settings continues from it bit-identically on CPU
- * (same kernel thread count).
+ * <p>With a checkpoint path, the loop's whole state (parameters, optimizer, counters, listener state)
+ * is written atomically every {@code checkpointEvery} updates and when a stop is requested; a run
+ * resumed from it continues bit-identically on CPU with the same kernel thread count.
  */
 public final class Trainer {
 
@@ -41,14 +39,53 @@ public final class Trainer {
         }
     }
 
-    private static final int MAGIC = 0x4C57434B; // "LWCK"
+    /**
+     * Where checkpoints go and what they start from.
+     *
+     * @param path       checkpoint file, or null for none
+     * @param resumeFrom a checkpoint already read and matched to this run by the caller, or null to start fresh
+     * @param meta       text fields stored in every checkpoint (the run's fingerprint, its thread count)
+     */
+    public record Checkpoints(Path path, Checkpoint resumeFrom, Map<String, String> meta) {
+        public static Checkpoints none() {
+            return new Checkpoints(null, null, Map.of());
+        }
+    }
+
+    /** Thrown when a stop was requested: the state is in the checkpoint just written. */
+    public static final class Interrupted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final long updates;
+
+        public Interrupted(long updates) {
+            super("interrupted after " + updates + " updates; checkpoint written");
+            this.updates = updates;
+        }
+
+        public long updates() {
+            return updates;
+        }
+    }
 
     private final Settings s;
     private final List<TrainingListener> listeners;
+    private final BooleanSupplier stopRequested;
+    private final LongToDoubleFunction learningRate;
 
     public Trainer(Settings settings, List<TrainingListener> listeners) {
+        this(settings, listeners, () -> false, null);
+    }
+
+    /**
+     * @param stopRequested polled after every update; when true the loop checkpoints and throws {@link Interrupted}
+     * @param learningRate  the learning rate of each step (set on the optimizer before its update), or
+     *                      null to leave the optimizer's own rate (probes then see NaN)
+     */
+    public Trainer(Settings settings, List<TrainingListener> listeners, BooleanSupplier stopRequested, LongToDoubleFunction learningRate) {
         this.s = settings;
-        this.listeners = listeners;
+        this.listeners = List.copyOf(listeners);
+        this.stopRequested = stopRequested;
+        this.learningRate = learningRate;
     }
 
     /** The loop's whole state besides parameters and optimizer: what a checkpoint must hold. */
@@ -63,60 +100,59 @@ public final class Trainer {
         int[] batchTable;     // the reference's batches as they stand after its buggy shuffles (bug mode only)
     }
 
-    /**
-     * Trains {@code params} in place.
-     *
-     * @param fingerprint identifies the run's settings; a checkpoint with another fingerprint is refused
-     */
-    public TrainResult train(ResidualKernel kernel, double[] params, Optimizer opt, Dataset data,
-                             Path checkpoint, String fingerprint) {
+    /** Trains {@code params} in place (starting from the checkpoint in {@code ck} if it holds one). */
+    public TrainResult train(ResidualKernel kernel, double[] params, Optimizer opt, Dataset data, Checkpoints ck) {
         int batchesPerEpoch = data.size() / s.batchSize();
         if (batchesPerEpoch == 0) {
             throw new IllegalArgumentException("batch size " + s.batchSize() + " exceeds the " + data.size() + " training rows");
         }
-        State st = new State();
-        if (checkpoint != null && Files.exists(checkpoint)) {
-            load(checkpoint, fingerprint, st, params, opt);
-        }
+        State st = ck.resumeFrom() == null ? new State() : restore(ck.resumeFrom(), params, opt);
         if (s.replicateShuffleBug() && st.batchTable == null) {
             st.batchTable = new int[batchesPerEpoch * s.batchSize()];
-            java.util.Arrays.setAll(st.batchTable, i -> i);
+            Arrays.setAll(st.batchTable, i -> i);
+        }
+        for (TrainingListener l : listeners) {
+            l.onBegin(st.updates);
         }
         double[] grad = new double[params.length];
+        FlatParameters view = new FlatParameters(kernel.model());
+        Step step = new Step(view);
         while (true) {
-            int[] order;
-            if (s.replicateShuffleBug()) {
-                if (st.batch == 0) {
-                    buggyShuffle(st.batchTable, batchesPerEpoch, s.batchSize(), Rng.derive(s.seed(), "shuffle", st.epoch));
-                }
-                order = st.batchTable;
-            } else {
-                order = Rng.derive(s.seed(), "shuffle", st.epoch).permutation(data.size());
-            }
+            int[] order = epochOrder(st, batchesPerEpoch, data.size());
             while (st.batch < batchesPerEpoch) {
                 if (st.updates >= s.maxUpdates()) {
-                    return result(TrainResult.Reason.MAX_UPDATES, st, -1);
+                    return end(TrainResult.Reason.MAX_UPDATES, st, -1);
                 }
                 int from = st.batch * s.batchSize();
                 double loss = kernel.lossAndGradient(params, data, order, from, from + s.batchSize(), grad);
                 if (!Double.isFinite(loss) || !finite(grad)) {
-                    return result(TrainResult.Reason.DIVERGED, st, st.updates);
+                    return end(TrainResult.Reason.DIVERGED, st, st.updates);
                 }
+                double lr = Double.NaN;
+                if (learningRate != null) {
+                    lr = learningRate.applyAsDouble(st.updates);
+                    opt.setLearningRate(lr);
+                }
+                view.at(params, grad);
+                step.set(st.updates, st.epoch, loss, lr);
+                notify(step, true);
                 opt.step(params, grad);
                 st.updates++;
                 st.batch++;
                 st.epochLossSum += loss;
-                for (TrainingListener l : listeners) {
-                    l.onUpdate(st.updates, loss);
+                notify(step, false);
+                boolean stop = stopRequested.getAsBoolean();
+                if (ck.path() != null && (stop || (s.checkpointEvery() > 0 && st.updates % s.checkpointEvery() == 0))) {
+                    save(ck, st, params, opt);
                 }
-                if (checkpoint != null && s.checkpointEvery() > 0 && st.updates % s.checkpointEvery() == 0) {
-                    save(checkpoint, fingerprint, st, params, opt);
+                if (stop) {
+                    throw new Interrupted(st.updates);
                 }
             }
             double mean = st.epochLossSum / batchesPerEpoch;
             st.epochLosses.add(mean);
             for (TrainingListener l : listeners) {
-                l.onEpochEnd(st.epoch, st.updates, mean, params);
+                l.onEpochEnd(st.epoch, st.updates, mean, view.at(params, null));
             }
             st.epoch++;
             st.batch = 0;
@@ -130,11 +166,78 @@ public final class Trainer {
                 }
             }
             if (mean < s.epsilon()) {
-                return result(TrainResult.Reason.CONVERGED, st, -1);
+                return end(TrainResult.Reason.CONVERGED, st, -1);
             }
             if (s.stopRule() == StopRule.PLATEAU && st.bad >= s.patience()) {
-                return result(TrainResult.Reason.PLATEAU, st, -1);
+                return end(TrainResult.Reason.PLATEAU, st, -1);
             }
+        }
+    }
+
+    private int[] epochOrder(State st, int batchesPerEpoch, int rows) {
+        if (!s.replicateShuffleBug()) {
+            return Rng.derive(s.seed(), "shuffle", st.epoch).permutation(rows);
+        }
+        if (st.batch == 0) {
+            buggyShuffle(st.batchTable, batchesPerEpoch, s.batchSize(), Rng.derive(s.seed(), "shuffle", st.epoch));
+        }
+        return st.batchTable;
+    }
+
+    private void notify(Step step, boolean before) {
+        for (TrainingListener l : listeners) {
+            if (step.step() % l.every() == 0) {
+                if (before) {
+                    l.onStep(step);
+                } else {
+                    l.afterUpdate(step);
+                }
+            }
+        }
+    }
+
+    /** The step a listener sees; one mutable instance per run, so probing costs no allocation. */
+    private final class Step implements StepView {
+        private final FlatParameters params;
+        private long index;
+        private int epoch;
+        private double loss;
+        private double lr;
+
+        Step(FlatParameters params) {
+            this.params = params;
+        }
+
+        void set(long index, int epoch, double loss, double lr) {
+            this.index = index;
+            this.epoch = epoch;
+            this.loss = loss;
+            this.lr = lr;
+        }
+
+        @Override
+        public long step() {
+            return index;
+        }
+
+        @Override
+        public int epoch() {
+            return epoch;
+        }
+
+        @Override
+        public double loss() {
+            return loss;
+        }
+
+        @Override
+        public double learningRate() {
+            return lr;
+        }
+
+        @Override
+        public Parameters parameters() {
+            return params;
         }
     }
 
@@ -161,75 +264,61 @@ public final class Trainer {
         return true;
     }
 
-    private static TrainResult result(TrainResult.Reason reason, State st, long divergedAt) {
+    private TrainResult end(TrainResult.Reason reason, State st, long divergedAt) {
         double[] losses = st.epochLosses.stream().mapToDouble(Double::doubleValue).toArray();
         double last = reason == TrainResult.Reason.DIVERGED || losses.length == 0 ? Double.NaN : losses[losses.length - 1];
-        return new TrainResult(reason, st.updates, st.epoch, last, divergedAt, losses);
-    }
-
-    private static void save(Path path, String fingerprint, State st, double[] params, Optimizer opt) {
-        AtomicFiles.write(path, raw -> {
-            DataOutputStream out = new DataOutputStream(raw);
-            out.writeInt(MAGIC);
-            out.writeInt(1);
-            out.writeUTF(fingerprint);
-            out.writeInt(st.epoch);
-            out.writeInt(st.batch);
-            out.writeLong(st.updates);
-            out.writeDouble(st.epochLossSum);
-            out.writeDouble(st.best);
-            out.writeInt(st.bad);
-            out.writeInt(st.epochLosses.size());
-            for (double v : st.epochLosses) {
-                out.writeDouble(v);
-            }
-            Optimizer.writeArray(out, params);
-            opt.writeState(out);
-            out.writeInt(st.batchTable == null ? -1 : st.batchTable.length);
-            if (st.batchTable != null) {
-                for (int v : st.batchTable) {
-                    out.writeInt(v);
-                }
-            }
-            out.flush();
-        });
-    }
-
-    private static void load(Path path, String fingerprint, State st, double[] params, Optimizer opt) {
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(path)))) {
-            if (in.readInt() != MAGIC || in.readInt() != 1) {
-                throw new IOException("not a layerwise checkpoint");
-            }
-            String fp = in.readUTF();
-            if (!fp.equals(fingerprint)) {
-                throw new IllegalStateException("checkpoint " + path + " was written by a run with other settings;"
-                        + " delete it or use another output folder");
-            }
-            st.epoch = in.readInt();
-            st.batch = in.readInt();
-            st.updates = in.readLong();
-            st.epochLossSum = in.readDouble();
-            st.best = in.readDouble();
-            st.bad = in.readInt();
-            int n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                st.epochLosses.add(in.readDouble());
-            }
-            double[] saved = Optimizer.readArray(in);
-            if (saved == null || saved.length != params.length) {
-                throw new IOException("checkpoint holds " + (saved == null ? 0 : saved.length) + " parameters, the network has " + params.length);
-            }
-            System.arraycopy(saved, 0, params, 0, params.length);
-            opt.readState(in);
-            int tableLength = in.readInt();
-            if (tableLength >= 0) {
-                st.batchTable = new int[tableLength];
-                for (int i = 0; i < tableLength; i++) {
-                    st.batchTable[i] = in.readInt();
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not resume from " + path + ": " + e.getMessage(), e);
+        TrainResult r = new TrainResult(reason, st.updates, st.epoch, last, divergedAt, losses);
+        for (TrainingListener l : listeners) {
+            l.onEnd(r);
         }
+        return r;
+    }
+
+    private void save(Checkpoints ck, State st, double[] params, Optimizer opt) {
+        Checkpoint c = new Checkpoint();
+        c.putText("kind", "residual-mlp");
+        ck.meta().forEach(c::putText);
+        c.putLong("epoch", st.epoch);
+        c.putLong("batch", st.batch);
+        c.putLong("updates", st.updates);
+        c.putDouble("epoch_loss_sum", st.epochLossSum);
+        c.putDouble("best", st.best);
+        c.putLong("bad_epochs", st.bad);
+        c.putDoubles("epoch_losses", st.epochLosses.stream().mapToDouble(Double::doubleValue).toArray());
+        c.putDoubles("params", params);
+        opt.saveState(c, "optimizer.");
+        if (st.batchTable != null) {
+            c.putInts("batch_table", st.batchTable);
+        }
+        for (TrainingListener l : listeners) {
+            l.saveState(c); // listeners flush their streams here, so the checkpoint never points past their data
+        }
+        c.write(ck.path());
+    }
+
+    private State restore(Checkpoint c, double[] params, Optimizer opt) {
+        State st = new State();
+        st.epoch = (int) c.getLong("epoch");
+        st.batch = (int) c.getLong("batch");
+        st.updates = c.getLong("updates");
+        st.epochLossSum = c.getDouble("epoch_loss_sum");
+        st.best = c.getDouble("best");
+        st.bad = (int) c.getLong("bad_epochs");
+        for (double v : c.getDoubles("epoch_losses")) {
+            st.epochLosses.add(v);
+        }
+        double[] saved = c.getDoubles("params");
+        if (saved.length != params.length) {
+            throw new Checkpoint.Unusable("holds " + saved.length + " parameters, the network has " + params.length);
+        }
+        System.arraycopy(saved, 0, params, 0, params.length);
+        opt.restoreState(c, "optimizer.");
+        if (c.has("batch_table")) {
+            st.batchTable = c.getInts("batch_table");
+        }
+        for (TrainingListener l : listeners) {
+            l.restoreState(c);
+        }
+        return st;
     }
 }

@@ -52,25 +52,18 @@ class ShuffleBugTest {
         double[] straight = net.initialise(Init.XAVIER, 1, new Rng(1));
         double[] resumed = straight.clone();
         try (FusedKernel k = new FusedKernel(net, 1, 20)) {
-            new Trainer(s, List.of()).train(k, straight, new Sgd(0.05, 0, 0, 0, false), data, null, "b");
+            new Trainer(s, List.of()).train(k, straight, new Sgd(0.05, 0, 0, 0, false), data, Trainer.Checkpoints.none());
         }
         Path ck = tmp.resolve("ck");
-        TrainingListener kill = new TrainingListener() {
-            @Override
-            public void onUpdate(long updates, double loss) {
-                if (updates == 33) {
-                    throw new IllegalStateException("killed");
-                }
-            }
-        };
+        TrainingListener kill = TrainerTest.killAt(33);
         double[] first = resumed.clone();
         try (FusedKernel k = new FusedKernel(net, 1, 20)) {
-            new Trainer(s, List.of(kill)).train(k, first, new Sgd(0.05, 0, 0, 0, false), data, ck, "b");
+            new Trainer(s, List.of(kill)).train(k, first, new Sgd(0.05, 0, 0, 0, false), data, TrainerTest.at(ck));
         } catch (IllegalStateException expected) {
             // killed after the checkpoint at update 30 (mid-epoch: 10 batches per epoch)
         }
         try (FusedKernel k = new FusedKernel(net, 1, 20)) {
-            new Trainer(s, List.of()).train(k, resumed, new Sgd(0.05, 0, 0, 0, false), data, ck, "b");
+            new Trainer(s, List.of()).train(k, resumed, new Sgd(0.05, 0, 0, 0, false), data, TrainerTest.at(ck));
         }
         for (int i = 0; i < straight.length; i++) {
             assertEquals(Double.doubleToLongBits(straight[i]), Double.doubleToLongBits(resumed[i]));

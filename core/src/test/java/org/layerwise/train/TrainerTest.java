@@ -25,6 +25,23 @@ class TrainerTest {
     private final ResidualMlp net = new ResidualMlp(20, 10, Activation.TANH, DeltaMode.SHARED);
     private final Dataset data = OdeDataset.generate(400, 10, 7);
 
+    /** Checkpoints in {@code ck}, resuming from it when it exists (what a run folder does). */
+    static Trainer.Checkpoints at(Path ck) {
+        return new Trainer.Checkpoints(ck, Files.exists(ck) ? Checkpoint.read(ck) : null, java.util.Map.of("fingerprint", "fp"));
+    }
+
+    /** Throws at update n: a process killed there. */
+    static TrainingListener killAt(long n) {
+        return new TrainingListener() {
+            @Override
+            public void afterUpdate(StepView step) {
+                if (step.step() + 1 == n) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+        };
+    }
+
     private Trainer.Settings settings(long maxUpdates, long checkpointEvery) {
         return new Trainer.Settings(50, maxUpdates, 0, StopRule.EPSILON, 5, 99, checkpointEvery);
     }
@@ -35,27 +52,20 @@ class TrainerTest {
         double[] resumed = straight.clone();
         Adam a1 = new Adam(1e-3, 0.9, 0.999, 1e-8, 0);
         try (FusedKernel k = new FusedKernel(net, 2, 50)) {
-            new Trainer(settings(37, 0), List.of()).train(k, straight, a1, data, null, "fp");
+            new Trainer(settings(37, 0), List.of()).train(k, straight, a1, data, Trainer.Checkpoints.none());
         }
         // the same run, killed after update 20 (a checkpoint was written at 10 and 20), then started again
         Path ck = tmp.resolve("ck.bin");
-        TrainingListener killer = new TrainingListener() {
-            @Override
-            public void onUpdate(long updates, double loss) {
-                if (updates == 23) {
-                    throw new IllegalStateException("killed");
-                }
-            }
-        };
+        TrainingListener killer = killAt(23);
         double[] first = resumed.clone();
         try (FusedKernel k = new FusedKernel(net, 2, 50)) {
             assertThrows(IllegalStateException.class, () -> new Trainer(settings(37, 10), List.of(killer))
-                    .train(k, first, new Adam(1e-3, 0.9, 0.999, 1e-8, 0), data, ck, "fp"));
+                    .train(k, first, new Adam(1e-3, 0.9, 0.999, 1e-8, 0), data, at(ck)));
         }
         assertTrue(Files.exists(ck));
         try (FusedKernel k = new FusedKernel(net, 2, 50)) {
             // fresh parameters and optimizer: everything must come from the checkpoint
-            TrainResult r = new Trainer(settings(37, 10), List.of()).train(k, resumed, new Adam(1e-3, 0.9, 0.999, 1e-8, 0), data, ck, "fp");
+            TrainResult r = new Trainer(settings(37, 10), List.of()).train(k, resumed, new Adam(1e-3, 0.9, 0.999, 1e-8, 0), data, at(ck));
             assertEquals(37, r.updates());
         }
         for (int i = 0; i < straight.length; i++) {
@@ -64,15 +74,19 @@ class TrainerTest {
     }
 
     @Test
-    void checkpointOfOtherSettingsIsRefused(@TempDir Path tmp) {
+    void damagedCheckpointIsRefusedWithAReason(@TempDir Path tmp) throws Exception {
         Path ck = tmp.resolve("ck.bin");
         double[] p = net.initialise(Init.XAVIER, 1, new Rng(1));
         try (FusedKernel k = new FusedKernel(net, 1, 50)) {
-            new Trainer(settings(10, 5), List.of()).train(k, p, new Sgd(0.01, 0, 0, 0, false), data, ck, "a");
-            Exception e = assertThrows(IllegalStateException.class,
-                    () -> new Trainer(settings(20, 5), List.of()).train(k, p, new Sgd(0.01, 0, 0, 0, false), data, ck, "b"));
-            assertTrue(e.getMessage().contains("other settings"));
+            new Trainer(settings(10, 5), List.of()).train(k, p, new Sgd(0.01, 0, 0, 0, false), data, at(ck));
         }
+        byte[] b = Files.readAllBytes(ck);
+        b[b.length / 2] ^= 1;
+        Files.write(ck, b);
+        Checkpoint.Unusable e = assertThrows(Checkpoint.Unusable.class, () -> Checkpoint.read(ck));
+        assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+        Files.write(ck, java.util.Arrays.copyOf(b, b.length / 3));
+        assertTrue(assertThrows(Checkpoint.Unusable.class, () -> Checkpoint.read(ck)).getMessage().contains("truncated"));
     }
 
     @Test
@@ -81,7 +95,7 @@ class TrainerTest {
         p[net.offsetDelta()] = 1.0;
         TrainResult r;
         try (ReferenceKernel k = new ReferenceKernel(net)) {
-            r = new Trainer(settings(1000, 0), List.of()).train(k, p, new Sgd(1e6, 0, 0, 0, false), data, null, "x");
+            r = new Trainer(settings(1000, 0), List.of()).train(k, p, new Sgd(1e6, 0, 0, 0, false), data, Trainer.Checkpoints.none());
         }
         assertEquals(TrainResult.Reason.DIVERGED, r.reason());
         assertTrue(r.divergedAt() >= 0 && r.divergedAt() < 1000);
@@ -108,7 +122,7 @@ class TrainerTest {
         TrainResult r;
         try (ReferenceKernel k = new ReferenceKernel(lin)) {
             r = new Trainer(new Trainer.Settings(10, 100000, 1e-6, StopRule.EPSILON, 5, 1, 0), List.of())
-                    .train(k, p, new Sgd(0.2, 0.9, 0, 0, false), d, null, "lin");
+                    .train(k, p, new Sgd(0.2, 0.9, 0, 0, false), d, Trainer.Checkpoints.none());
         }
         assertEquals(TrainResult.Reason.CONVERGED, r.reason());
         assertTrue(r.finalLoss() < 1e-6);
@@ -124,7 +138,7 @@ class TrainerTest {
         try (FusedKernel k = new FusedKernel(net, 1, 50)) {
             // lr 0: the loss never improves, so exactly `patience` epochs after the first (which sets best)
             r = new Trainer(new Trainer.Settings(50, 100000, 0, StopRule.PLATEAU, 3, 1, 0), List.of())
-                    .train(k, p, new Sgd(0.0, 0, 0, 0, false), data, null, "p");
+                    .train(k, p, new Sgd(0.0, 0, 0, 0, false), data, Trainer.Checkpoints.none());
         }
         assertEquals(TrainResult.Reason.PLATEAU, r.reason());
         assertEquals(4, r.epochs());

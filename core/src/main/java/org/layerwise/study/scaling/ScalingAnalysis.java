@@ -1,4 +1,4 @@
-package org.layerwise.study;
+package org.layerwise.study.scaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -24,7 +24,9 @@ import org.layerwise.io.Json;
 import org.layerwise.io.Npy;
 import org.layerwise.model.DeltaMode;
 import org.layerwise.model.ResidualMlp;
-import org.layerwise.report.ScalingReport;
+import org.layerwise.study.RunFolder;
+import org.layerwise.study.RunSpec;
+import org.layerwise.study.StudyFolder;
 
 /**
  * Everything a scaling study concludes, computed from its folder alone (config.json and the per-run
@@ -36,12 +38,23 @@ public final class ScalingAnalysis {
     /** Weight sequences analysed: A_k, b_k, |delta_k| (per-layer) and |delta_k| A_k, |delta_k| b_k. */
     public static final List<String> SEQUENCES = List.of("A", "b", "delta", "deltaA", "deltab");
 
+    private final ScalingConfig cfg;
+    private final StudyFolder folder;
+    private final StudyFolder.Scan scan;
     private final Path dir;
     private final PrintStream log;
 
-    public ScalingAnalysis(Path dir, PrintStream log) {
-        this.dir = dir;
+    ScalingAnalysis(ScalingConfig cfg, StudyFolder folder, StudyFolder.Scan scan, PrintStream log) {
+        this.cfg = cfg;
+        this.folder = folder;
+        this.scan = scan;
+        this.dir = folder.dir();
         this.log = log;
+    }
+
+    /** The folder of a planned run (depth, seed index). */
+    Path runDir(int depth, int seedIndex) {
+        return dir.resolve("depths").resolve(ScalingStudy.runId(depth, seedIndex));
     }
 
     /** One finished run, reduced to what the analysis and plots need. */
@@ -65,15 +78,10 @@ public final class ScalingAnalysis {
     }
 
     public Map<String, Object> run() {
-        ScalingConfig cfg = ScalingConfig.fromJson(Json.read(dir.resolve("config.json")));
         String effective = cfg.delta() == DeltaMode.PER_LAYER ? "deltaA" : "A";
-        List<Path> runDirs = runFolders();
-        if (runDirs.isEmpty()) {
-            throw new IllegalStateException("no finished runs under " + dir.resolve("depths"));
-        }
         List<Run> runs = new ArrayList<>();
-        for (Path p : runDirs) {
-            runs.add(load(p, cfg, effective));
+        for (RunSpec spec : scan.complete()) {
+            runs.add(load(folder.run(spec).dir(), cfg, effective));
         }
         runs.sort(Comparator.comparingInt((Run r) -> r.depth).thenComparingInt(r -> r.seedIndex));
         List<Run> ok = runs.stream().filter(Run::usable).toList();
@@ -146,7 +154,7 @@ public final class ScalingAnalysis {
         summary.put("trend_noise", tnSummary);
         summary.put("report", "report.html");
         Json.write(dir.resolve("summary.json"), summary);
-        new ScalingReport(dir, cfg, runs, fits, alphaFit, regime, trendNoise, summary).write();
+        new ScalingReport(this, dir, cfg, runs, fits, alphaFit, regime, trendNoise, summary).write();
         return summary;
     }
 
@@ -165,18 +173,6 @@ public final class ScalingAnalysis {
         Map<String, ScalingFit> f = fits.get(seq);
         if (f != null && f.containsKey(WeightStatistics.MAX_FROBENIUS) && Double.isFinite(f.get(WeightStatistics.MAX_FROBENIUS).slope())) {
             into.put(name, negated(f.get(WeightStatistics.MAX_FROBENIUS)));
-        }
-    }
-
-    private List<Path> runFolders() {
-        Path depths = dir.resolve("depths");
-        if (!Files.isDirectory(depths)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(depths)) {
-            return s.filter(p -> Files.exists(p.resolve(DepthRun.RESULT))).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -237,7 +233,7 @@ public final class ScalingAnalysis {
     }
 
     private static Run load(Path p, ScalingConfig cfg, String effective) {
-        JsonNode res = Json.read(p.resolve(DepthRun.RESULT));
+        JsonNode res = Json.read(p.resolve(RunFolder.RESULT));
         Run r = new Run();
         r.depth = res.get("depth").asInt();
         r.seedIndex = res.get("seed_index").asInt();
@@ -270,25 +266,8 @@ public final class ScalingAnalysis {
                 r.entries[e][k] = w.get(k, idx);
             }
         }
-        r.hidden = readCsvColumns(p.resolve("hidden_norms.csv"));
+        r.hidden = org.layerwise.io.Csv.readColumns(p.resolve("hidden_norms.csv")).values();
         return r;
-    }
-
-    public static double[][] readCsvColumns(Path csv) {
-        try {
-            List<String> lines = Files.readAllLines(csv);
-            int cols = lines.get(0).split(",").length;
-            double[][] out = new double[cols][lines.size() - 1];
-            for (int i = 1; i < lines.size(); i++) {
-                String[] f = lines.get(i).split(",");
-                for (int c = 0; c < cols; c++) {
-                    out[c][i - 1] = f[c].equals("nan") ? Double.NaN : Double.parseDouble(f[c]);
-                }
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**
@@ -313,7 +292,7 @@ public final class ScalingAnalysis {
         List<WeightSequence> seqB = new ArrayList<>();
         Map<String, WeightSequence> raw = null; // the target's own sequences (the last averaged depth)
         for (int L : avg) {
-            Map<String, WeightSequence> s = sequences(dir.resolve("depths").resolve(DepthRun.folderName(L, 0)), cfg);
+            Map<String, WeightSequence> s = sequences(runDir(L, 0), cfg);
             raw = s;
             seqA.add(s.get(seqName));
             seqB.add(s.get(seqName.equals("A") ? "b" : "deltab"));
@@ -333,8 +312,7 @@ public final class ScalingAnalysis {
         double[] orig = new double[net.parameterCount()];
         double[] den = new double[net.parameterCount()];
         int d = cfg.width();
-        double[] delta = cfg.delta() == DeltaMode.NONE ? new double[0] : Npy.read(dir.resolve("depths")
-                .resolve(DepthRun.folderName(target, 0)).resolve("delta.npy")).data();
+        double[] delta = cfg.delta() == DeltaMode.NONE ? new double[0] : Npy.read(runDir(target, 0).resolve("delta.npy")).data();
         for (int k = 0; k < target; k++) {
             for (int e = 0; e < d * d; e++) {
                 orig[net.offsetA(k) + e] = raw.get("A").get(k, e);

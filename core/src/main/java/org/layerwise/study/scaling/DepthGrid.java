@@ -1,4 +1,4 @@
-package org.layerwise.study;
+package org.layerwise.study.scaling;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.layerwise.study;
+package org.layerwise.study.scaling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.layerwise.config.ConfigException;
 import org.layerwise.io.Json;
 import org.layerwise.io.Npy;
+import org.layerwise.study.StudyRunner;
 
 class ScalingStudyTest {
     private static Map<String, String> tiny() {
@@ -24,14 +25,18 @@ class ScalingStudyTest {
                 "depth-base", "2", "seeds", "1", "threads", "2", "checkpoint-every", "20");
     }
 
+    static Map<String, Object> run(ScalingConfig cfg, Path dir, PrintStream log) {
+        return new StudyRunner(ScalingStudy.INSTANCE, cfg, dir, StudyRunner.Options.defaults(List.of("test")), log).runAll().summary();
+    }
+
     @Test
     void smallStudyWritesEverythingAndResumes(@TempDir Path tmp) throws Exception {
         ScalingConfig cfg = ScalingConfig.resolve(null, null, tiny());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Map<String, Object> summary = new ScalingStudy(cfg, tmp, new PrintStream(log)).run(List.of("test"));
+        Map<String, Object> summary = run(cfg, tmp, new PrintStream(log));
         for (String f : List.of("config.json", "provenance.json", "summary.json", "metrics.csv", "fits.csv", "report.html",
                 "plots/max_norm_vs_depth.png", "plots/max_norm_vs_depth.svg", "plots/hypothesis_A.svg", "plots/trend_noise.png",
-                "depths/L00032-s0/A.npy", "depths/L00032-s0/result.json", "depths/L00032-s0/entry_paths.csv",
+                "depths/L00032-s0/A.npy", "depths/L00032-s0/result.json", "depths/L00032-s0/entry_paths.npy",
                 "plots/entry_training_paths.png")) {
             assertTrue(Files.exists(tmp.resolve(f)), f);
         }
@@ -49,7 +54,7 @@ class ScalingStudyTest {
 
         // a second run skips everything and reproduces the same summary
         ByteArrayOutputStream log2 = new ByteArrayOutputStream();
-        new ScalingStudy(cfg, tmp, new PrintStream(log2)).run(List.of("test"));
+        run(cfg, tmp, new PrintStream(log2));
         assertTrue(log2.toString().contains("4 already done"), log2.toString());
         assertEquals(s.get("exponents"), Json.read(tmp.resolve("summary.json")).get("exponents"));
     }
@@ -57,21 +62,21 @@ class ScalingStudyTest {
     @Test
     void folderOfAnotherStudyIsRefused(@TempDir Path tmp) {
         ScalingConfig a = ScalingConfig.resolve(null, null, tiny());
-        new ScalingStudy(a, tmp, new PrintStream(new ByteArrayOutputStream())).run(List.of());
+        run(a, tmp, new PrintStream(new ByteArrayOutputStream()));
         java.util.HashMap<String, String> other = new java.util.HashMap<>(tiny());
         other.put("lr", "0.01");
         ScalingConfig b = ScalingConfig.resolve(null, null, other);
-        ConfigException e = assertThrows(ConfigException.class, () -> new ScalingStudy(b, tmp, new PrintStream(new ByteArrayOutputStream())).run(List.of()));
+        ConfigException e = assertThrows(ConfigException.class, () -> run(b, tmp, new PrintStream(new ByteArrayOutputStream())));
         assertTrue(e.getMessage().startsWith("lr:"), e.getMessage());
         // every setting that changes a run counts, patience (plateau rule) included; the grid does not
         java.util.HashMap<String, String> patience = new java.util.HashMap<>(tiny());
         patience.put("patience", "9");
         ScalingConfig c = ScalingConfig.resolve(null, null, patience);
-        ConfigException p = assertThrows(ConfigException.class, () -> new ScalingStudy(c, tmp, new PrintStream(new ByteArrayOutputStream())).run(List.of()));
+        ConfigException p = assertThrows(ConfigException.class, () -> run(c, tmp, new PrintStream(new ByteArrayOutputStream())));
         assertTrue(p.getMessage().startsWith("patience:"), p.getMessage());
         java.util.HashMap<String, String> wider = new java.util.HashMap<>(tiny());
         wider.put("depth-max", "70");
-        new ScalingStudy(ScalingConfig.resolve(null, null, wider), tmp, new PrintStream(new ByteArrayOutputStream())).run(List.of());
+        run(ScalingConfig.resolve(null, null, wider), tmp, new PrintStream(new ByteArrayOutputStream()));
         assertTrue(java.nio.file.Files.exists(tmp.resolve("depths/L00064-s0/result.json")));
     }
 

@@ -1,4 +1,4 @@
-package org.layerwise.study;
+package org.layerwise.study.scaling;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,11 +11,13 @@ import org.layerwise.engine.FusedKernel;
 import org.layerwise.engine.ReferenceKernel;
 import org.layerwise.engine.ResidualKernel;
 import org.layerwise.io.Csv;
-import org.layerwise.io.Json;
 import org.layerwise.io.Npy;
 import org.layerwise.model.DeltaMode;
 import org.layerwise.model.ResidualMlp;
+import org.layerwise.study.RunContext;
+import org.layerwise.study.RunFolder;
 import org.layerwise.train.Adam;
+import org.layerwise.train.Checkpoint;
 import org.layerwise.train.EntryPathProbe;
 import org.layerwise.train.Optimizer;
 import org.layerwise.train.RmsProp;
@@ -26,21 +28,15 @@ import org.layerwise.train.TrainingListener;
 import org.layerwise.util.Rng;
 
 /**
- * One network of a study: a depth and a seed. Trains it (resuming from its checkpoint if one is
- * there) and writes its folder: weights as .npy, per-epoch losses, hidden-state norms, and finally
- * result.json, whose presence marks the run complete.
+ * One network of a scaling study: a depth and a seed. Trains it (resuming from its checkpoint when
+ * that is usable) and writes its files: weights as .npy, per-epoch losses, hidden-state norms and, for
+ * the deepest depth, the entry paths. The runner then marks the run complete.
  */
-public final class DepthRun {
-    public static final String RESULT = "result.json";
-
+final class DepthRun {
     private DepthRun() {
     }
 
-    public static String folderName(int depth, int seed) {
-        return String.format("L%05d-s%d", depth, seed);
-    }
-
-    public static Optimizer optimizer(ScalingConfig c) {
+    static Optimizer optimizer(ScalingConfig c) {
         return switch (c.optimizer()) {
             case "sgd" -> new Sgd(c.lr(), c.momentum(), 0, c.weightDecay(), false);
             case "adam" -> new Adam(c.lr(), 0.9, 0.999, 1e-8, c.weightDecay());
@@ -49,56 +45,94 @@ public final class DepthRun {
         };
     }
 
-    public static ResidualKernel kernel(ScalingConfig c, ResidualMlp net, int threads) {
+    static ResidualKernel kernel(ScalingConfig c, ResidualMlp net, int threads) {
         return c.float64() ? new ReferenceKernel(net) : new FusedKernel(net, threads, c.batchSize());
     }
 
-    /** Settings that change what a run computes (not threads or analysis options): a checkpoint must match them. */
-    static String fingerprint(ScalingConfig c, int depth, long seed) {
-        Map<String, Object> m = c.runSettings();
-        m.put("depth", depth);
-        m.put("run-seed", seed);
-        return Integer.toHexString(Json.toString(m).hashCode());
+    /**
+     * The run's checkpoint if it is usable for this run; otherwise null, after saying why and removing it
+     * (a damaged or foreign checkpoint costs the updates since the run started, never a wrong result).
+     */
+    static Checkpoint usableCheckpoint(RunFolder folder, String fingerprint, RunContext ctx) {
+        Path p = folder.checkpoint();
+        if (!Files.exists(p)) {
+            return null;
+        }
+        String why;
+        try {
+            Checkpoint c = Checkpoint.read(p);
+            if (c.has("fingerprint") && c.text("fingerprint").equals(fingerprint)) {
+                return c;
+            }
+            why = "was written by a run with other settings";
+        } catch (Checkpoint.Unusable e) {
+            why = e.getMessage();
+        }
+        ctx.log().println(folder.id() + ": the checkpoint " + why + "; starting this run over");
+        folder.clear();
+        return null;
     }
 
-    public static Map<String, Object> run(ScalingConfig c, Dataset data, int depth, int seedIndex, int threads, Path dir,
-                                          TrainingListener progress, boolean recordEntryPaths) {
+    static Map<String, Object> run(ScalingConfig c, Dataset data, int depth, int seedIndex, String fingerprint, RunFolder folder,
+                                   RunContext ctx, boolean deepest) {
+        Checkpoint resume = usableCheckpoint(folder, fingerprint, ctx);
+        try {
+            return train(c, data, depth, seedIndex, fingerprint, folder, ctx, deepest, resume);
+        } catch (Checkpoint.Unusable e) {
+            ctx.log().println(folder.id() + ": the checkpoint " + e.getMessage() + "; starting this run over");
+            folder.clear();
+            return train(c, data, depth, seedIndex, fingerprint, folder, ctx, deepest, null);
+        }
+    }
+
+    private static Map<String, Object> train(ScalingConfig c, Dataset data, int depth, int seedIndex, String fingerprint, RunFolder folder,
+                                             RunContext ctx, boolean deepest, Checkpoint resume) {
         long seed = c.seed() + seedIndex;
+        Path dir = folder.dir();
         ResidualMlp net = new ResidualMlp(depth, c.width(), c.activation(), c.delta());
         double[] params = net.initialise(c.init(), c.initScale(), Rng.derive(seed, "init", depth));
         Optimizer opt = optimizer(c);
-        List<TrainingListener> listeners = new ArrayList<>(List.of(progress));
+        // the thread count is part of a run's arithmetic (the batch is split per thread): a resumed run keeps its own
+        int threads = resume != null ? Integer.parseInt(resume.text("threads")) : ctx.threads();
+        List<TrainingListener> listeners = new ArrayList<>(List.of(ctx.progress()));
         EntryPathProbe paths = null;
-        if (recordEntryPaths) {
+        // the deepest run records entry paths; a run that started recording (its checkpoint says so) goes on recording
+        boolean record = resume != null ? resume.has("entry_paths.rows") : deepest;
+        if (record) {
             // 5 A-entries and 5 b-entries drawn at random, as the reference (seeded here)
             Rng pick = Rng.derive(seed, "entry-paths", depth);
             List<EntryPathProbe.Entry> entries = new ArrayList<>();
-            for (int e = 0; e < 5; e++) {
+            for (int e = 0; e < ScalingStudy.ENTRIES / 2; e++) {
                 entries.add(new EntryPathProbe.Entry(pick.nextInt(c.width()), pick.nextInt(c.width())));
             }
-            for (int e = 0; e < 5; e++) {
+            for (int e = 0; e < ScalingStudy.ENTRIES / 2; e++) {
                 entries.add(new EntryPathProbe.Entry(pick.nextInt(c.width()), -1));
             }
-            paths = new EntryPathProbe(net, entries);
+            int every = EntryPathProbe.thinning(ScalingStudy.maxEpochs(c), ScalingStudy.ENTRIES, depth, c.entryPathsBudgetBytes());
+            paths = new EntryPathProbe(net, entries, dir, every);
             listeners.add(paths);
         }
-        Trainer trainer = new Trainer(new Trainer.Settings(c.batchSize(), c.maxUpdates(), c.epsilon(), c.stopRule(),
-                c.patience(), Rng.derive(seed, "shuffle-seed", depth).nextLong(), c.checkpointEvery(), c.replicateShuffleBug()), listeners);
-        Path checkpoint = dir.resolve("checkpoint.bin");
         long t0 = System.nanoTime();
         TrainResult r;
         double trainLoss;
+        int used;
         try (ResidualKernel kernel = kernel(c, net, threads)) {
-            r = trainer.train(kernel, params, opt, data, checkpoint, fingerprint(c, depth, seed));
+            used = kernel instanceof FusedKernel f ? f.threads() : 1;
+            Trainer trainer = new Trainer(new Trainer.Settings(c.batchSize(), c.maxUpdates(), c.epsilon(), c.stopRule(),
+                    c.patience(), Rng.derive(seed, "shuffle-seed", depth).nextLong(), c.checkpointEvery(), c.replicateShuffleBug()),
+                    listeners, ctx.stop(), step -> c.lr());
+            r = trainer.train(kernel, params, opt, data, new Trainer.Checkpoints(folder.checkpoint(), resume,
+                    Map.of("fingerprint", fingerprint, "threads", Integer.toString(threads), "run", folder.id())));
             trainLoss = r.reason() == TrainResult.Reason.DIVERGED ? Double.NaN : kernel.loss(params, data);
+        } finally {
+            if (paths != null) {
+                paths.close();
+            }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         writeWeights(net, params, dir);
         writeLosses(r, dir);
         writeHiddenNorms(net, params, data, seed, dir);
-        if (paths != null) {
-            writeEntryPaths(paths, dir);
-        }
 
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("depth", depth);
@@ -110,15 +144,14 @@ public final class DepthRun {
         res.put("final_epoch_loss", finite(r.finalLoss()));
         res.put("train_loss", finite(trainLoss));
         res.put("diverged_at_update", r.divergedAt() >= 0 ? r.divergedAt() : null);
-        res.put("kernel_threads", threads);
+        res.put("threads", used);
         res.put("precision", c.float64() ? "float64" : "float32");
+        res.put("kernel", c.float64() ? "reference (float64)" : "fused Vector API (float32, " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED + ")");
+        res.put("resumed_at_update", resume != null ? resume.getLong("updates") : null);
         res.put("seconds", seconds);
-        Json.write(dir.resolve(RESULT), res);
-        try {
-            Files.deleteIfExists(checkpoint);
-        } catch (java.io.IOException e) {
-            // a leftover checkpoint is harmless: result.json marks the run complete
-        }
+        res.put("outcome", String.format("L=%d seed %d: %s after %d updates, train loss %s (%.1f s)", depth, seedIndex,
+                r.reason() == TrainResult.Reason.DIVERGED ? "DIVERGED" : r.reason().name(), r.reason() == TrainResult.Reason.DIVERGED
+                        ? r.divergedAt() : r.updates(), Double.isFinite(trainLoss) ? String.format("%.3e", trainLoss) : "n/a", seconds));
         return res;
     }
 
@@ -144,27 +177,6 @@ public final class DepthRun {
             System.arraycopy(p, net.offsetDelta(), delta, 0, n);
             Npy.writeFloat32(dir.resolve("delta.npy"), delta, n);
         }
-    }
-
-    /**
-     * entry_paths.csv: one row per (epoch, layer) with every probed entry. Epochs before a resume are
-     * not in it (the probe lives in memory); a resumed run records from its restart on.
-     */
-    private static void writeEntryPaths(EntryPathProbe probe, Path dir) {
-        List<String> header = new ArrayList<>(List.of("epoch", "layer"));
-        probe.entries().forEach(e -> header.add(e.name()));
-        List<List<?>> rows = new ArrayList<>();
-        for (int i = 0; i < probe.epochs().size(); i++) {
-            double[][] v = probe.values().get(i);
-            for (int k = 0; k < v[0].length; k++) {
-                List<Object> row = new ArrayList<>(List.of(probe.epochs().get(i), k));
-                for (double[] entry : v) {
-                    row.add(entry[k]);
-                }
-                rows.add(row);
-            }
-        }
-        Csv.write(dir.resolve("entry_paths.csv"), header, rows);
     }
 
     private static void writeLosses(TrainResult r, Path dir) {

@@ -1,0 +1,100 @@
+package org.layerwise.study;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.layerwise.config.ConfigSpec;
+
+/**
+ * A study: a config that expands into independent training runs, and an analysis that turns a
+ * folder of finished runs into numbers, plots and a report. The {@link StudyRunner} does the rest
+ * (folder ownership, skipping finished runs, resuming interrupted ones, repairing damaged ones,
+ * threads, progress), the same way for every study. Implementations are found with
+ * {@link java.util.ServiceLoader}; loading one must not load native code (a study that trains on
+ * libtorch reaches it through a service of its own, only when it trains).
+ */
+public interface Study {
+    /** The name used on the command line and in config.json ("scaling", "elr-train"). */
+    String name();
+
+    /** One line: what the study measures and after whom. */
+    String title();
+
+    /** The settings, their types, defaults and allowed values. */
+    ConfigSpec spec();
+
+    Presets presets();
+
+    /**
+     * Settings that say only how the study is executed or analysed (threads, bootstrap resamples):
+     * they may differ between two invocations on one folder.
+     */
+    Set<String> executionKeys();
+
+    /** Settings that shape the grid of runs and may change on an existing folder (e.g. a larger depth-max extends it). */
+    Set<String> gridKeys();
+
+    /** Wraps checked values into the study's typed config and checks what involves several keys; {@link org.layerwise.config.ConfigException} on a problem. */
+    StudyConfig config(Map<String, Object> values);
+
+    /** The runs, in a stable order. */
+    List<RunSpec> plan(StudyConfig config);
+
+    /** Prepares training (loads data, finds the engine); writes nothing. Throws ConfigException/DataException on bad input. */
+    Session open(StudyConfig config, PrintStream log);
+
+    /** The thread count asked for each run, or 0 to let the runner choose. */
+    default int requestedRunThreads(StudyConfig config) {
+        return 0;
+    }
+
+    /**
+     * Analyses the sound runs of a folder (never training, never the training data unless the study
+     * documents it) and writes summary.json, tables, plots and report.html; returns the summary.
+     */
+    Map<String, Object> analyse(StudyConfig config, StudyFolder folder, StudyFolder.Scan runs, PrintStream log);
+
+    /** One line per key figure of a summary, for the terminal. */
+    default List<String> verdictLines(Map<String, Object> summary) {
+        return List.of();
+    }
+
+    /** Why a finished study counts as failed (exit code 1), e.g. every run diverged; null when it did not. */
+    default String failure(Map<String, Object> summary) {
+        return null;
+    }
+
+    /** What training needs: the loaded data and engine of one study invocation. */
+    interface Session extends AutoCloseable {
+        /** Memory, disk and relative cost of one run, before it starts. */
+        Footprint footprint(RunSpec run);
+
+        /**
+         * Trains one run (resuming from {@link RunFolder#checkpoint()} when it is usable), writes its
+         * files into the folder and returns the fields of its result.json (the runner adds the file
+         * list and writes it). Throws {@link org.layerwise.train.Trainer.Interrupted} when asked to stop.
+         */
+        Map<String, Object> run(RunSpec run, RunFolder folder, RunContext context);
+
+        /** Facts about the prepared inputs for provenance.json (data set name and size ...). */
+        default Map<String, Object> describe() {
+            return Map.of();
+        }
+
+        @Override
+        default void close() {
+        }
+    }
+
+    /**
+     * What one run needs before it starts.
+     *
+     * @param heapBytes Java heap the run holds at its peak
+     * @param diskBytes what the run writes (final files and streams at their largest)
+     * @param maxSteps  its update budget (for progress)
+     * @param note      anything the user should know up front (e.g. how a large table is thinned), or ""
+     */
+    record Footprint(long heapBytes, long diskBytes, long maxSteps, String note) {
+    }
+}

@@ -1,0 +1,193 @@
+package org.layerwise.study;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.layerwise.train.StepView;
+import org.layerwise.train.TrainingListener;
+
+/**
+ * Progress of a whole study: runs done / running / failed / left, what each running run is at, and
+ * an estimate of the time left for the study. On a terminal one status line is redrawn in place;
+ * otherwise (a log file, CI) a plain line is printed every 30 s. The estimate comes from the runs'
+ * relative costs ({@link RunSpec#cost()}) and the work done per second in this process; updates a
+ * resumed run had already done before do not count towards its rate. It is an upper bound when runs
+ * may stop early (convergence), and says so.
+ */
+public final class StudyProgress {
+    private final PrintStream out;
+    private final boolean terminal;
+    private final int total;
+    private final long start = System.nanoTime();
+    private final double totalCost;
+    private double finishedCost;  // cost of runs completed in this process
+    private double skippedCost;   // cost of runs already complete before this process started
+    private int done;
+    private int failed;
+    private final Map<String, Tracker> running = new LinkedHashMap<>();
+    private long lastDraw;
+    private boolean statusShown;
+
+    public StudyProgress(PrintStream out, boolean terminal, int total, double totalCost) {
+        this.out = out;
+        this.terminal = terminal;
+        this.total = total;
+        this.totalCost = totalCost;
+    }
+
+    /** A run that was complete before this process started. */
+    public synchronized void alreadyDone(RunSpec r) {
+        done++;
+        skippedCost += r.cost();
+    }
+
+    /** The progress listener of one run; {@code maxUpdates} is its update budget. */
+    public synchronized TrainingListener start(RunSpec r, long maxUpdates) {
+        Tracker t = new Tracker(r, maxUpdates);
+        running.put(r.id(), t);
+        return t;
+    }
+
+    /** A run finished: its line is printed above the status. */
+    public synchronized void finished(RunSpec r, String line) {
+        running.remove(r.id());
+        done++;
+        finishedCost += r.cost();
+        print(String.format("[%d/%d] %s", done, total, line));
+    }
+
+    public synchronized void failed(RunSpec r, String line) {
+        running.remove(r.id());
+        failed++;
+        print(String.format("[failed] %s", line));
+    }
+
+    /** A run stopped by the user: not counted as done or failed. */
+    public synchronized void stopped(RunSpec r) {
+        running.remove(r.id());
+    }
+
+    /** Prints a line above the status line. */
+    public synchronized void print(String line) {
+        if (terminal && statusShown) {
+            out.print("\r\033[K");
+        }
+        out.println(line);
+        statusShown = false;
+        draw(true);
+    }
+
+    public synchronized void close() {
+        if (terminal && statusShown) {
+            out.print("\r\033[K");
+            out.flush();
+        }
+    }
+
+    /** Seconds left for the study, from cost done per second in this process; NaN before anything is measured. */
+    synchronized double secondsLeft() {
+        double inFlight = 0;
+        for (Tracker t : running.values()) {
+            inFlight += t.spec.cost() * t.fractionDoneHere();
+        }
+        double doneHere = finishedCost + inFlight;
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        if (doneHere <= 0 || elapsed < 1) {
+            return Double.NaN;
+        }
+        double left = totalCost - skippedCost - doneHere - alreadyDoneInFlight();
+        return Math.max(0, left) / (doneHere / elapsed);
+    }
+
+    private double alreadyDoneInFlight() {
+        double s = 0;
+        for (Tracker t : running.values()) {
+            s += t.spec.cost() * t.fractionBefore();
+        }
+        return s;
+    }
+
+    private void draw(boolean force) {
+        long now = System.nanoTime();
+        if (!force && now - lastDraw < (terminal ? 500_000_000L : 30_000_000_000L)) {
+            return;
+        }
+        if (!terminal && force) {
+            return; // plain output: status lines only on the 30 s clock
+        }
+        lastDraw = now;
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("[done %d/%d · running %d · failed %d · left %d]", done, total, running.size(), failed,
+                total - done - failed - running.size()));
+        for (Tracker t : running.values()) {
+            sb.append(' ').append(t.describe());
+        }
+        double left = secondsLeft();
+        sb.append(" · study ").append(Double.isNaN(left) ? "time left: measuring" : "at most " + clock(left) + " left");
+        if (terminal) {
+            String line = sb.toString();
+            out.print("\r\033[K" + line);
+            out.flush();
+            statusShown = true;
+        } else {
+            out.println(sb);
+        }
+    }
+
+    static String clock(double seconds) {
+        long s = (long) Math.ceil(seconds);
+        return String.format("%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+
+    /** One run's progress; its rate counts only updates done since it (re)started. */
+    private final class Tracker implements TrainingListener {
+        final RunSpec spec;
+        final long max;
+        long resumedAt;
+        volatile long updates;
+        long began = System.nanoTime();
+
+        Tracker(RunSpec spec, long max) {
+            this.spec = spec;
+            this.max = Math.max(1, max);
+        }
+
+        @Override
+        public String name() {
+            return "progress";
+        }
+
+        @Override
+        public void onBegin(long resumed) {
+            resumedAt = resumed;
+            updates = resumed;
+            began = System.nanoTime();
+            if (resumed > 0) {
+                print(spec.id() + ": resumed from its checkpoint at update " + resumed);
+            }
+        }
+
+        @Override
+        public void afterUpdate(StepView step) {
+            updates = step.step() + 1;
+            synchronized (StudyProgress.this) {
+                draw(false);
+            }
+        }
+
+        double fractionDoneHere() {
+            return Math.min(1, (double) (updates - resumedAt) / max);
+        }
+
+        double fractionBefore() {
+            return Math.min(1, (double) resumedAt / max);
+        }
+
+        String describe() {
+            double secs = (System.nanoTime() - began) / 1e9;
+            double rate = secs > 0 ? (updates - resumedAt) / secs : 0;
+            return String.format("%s %d/%d%s%s", spec.id(), updates, max, resumedAt > 0 ? " (resumed at " + resumedAt + ")" : "",
+                    rate > 0 ? String.format(" %.0f/s", rate) : "");
+        }
+    }
+}

@@ -61,13 +61,27 @@ class ScalingFitTest {
         ScalingFit max = fit(-0.5);
         ScalingFit rawInc = fit(-0.5);
         ScalingFit root = fit(0.0);
-        assertEquals(Regime.SDE, Regime.classify(max, rawInc, root, 0.1).label());
+        assertEquals(Regime.SDE, Regime.classify(max, rawInc, root, 0.1, 6).label());
         // beta = 1, increments vanish as L^-1 after rescaling, root-SSQ ~ L^(1/2 - 1): smooth
-        assertEquals(Regime.ODE, Regime.classify(fit(-1), fit(-2), fit(-0.5), 0.1).label());
+        assertEquals(Regime.ODE, Regime.classify(fit(-1), fit(-2), fit(-0.5), 0.1, 6).label());
         // vanishing increments but root-SSQ flat instead of ~ L^(1/2 - 1): not the H1 signature
-        assertEquals(Regime.NEITHER, Regime.classify(fit(-1), fit(-2), fit(0.0), 0.1).label());
+        assertEquals(Regime.NEITHER, Regime.classify(fit(-1), fit(-2), fit(0.0), 0.1, 6).label());
         // beta = 0, flat: neither (the CIFAR case)
-        assertEquals(Regime.NEITHER, Regime.classify(fit(0), fit(0), fit(0), 0.1).label());
+        assertEquals(Regime.NEITHER, Regime.classify(fit(0), fit(0), fit(0), 0.1, 6).label());
+    }
+
+    @Test
+    void verdictStatesItsWeakness() {
+        // the ODE signature, but on 4 depths only
+        Regime few = Regime.classify(fit(-1), fit(-2), fit(-0.5), 0.1, 4);
+        assertEquals(Regime.UNDETERMINED, few.label());
+        assertTrue(few.reason().contains("only 4 depth"), few.reason());
+        // the ODE signature with a beta interval 0.6 wide
+        ScalingFit wide = new ScalingFit(-1, 0, 0.15, -1.3, -0.7, 0.9, 6, "t");
+        Regime unsure = Regime.classify(wide, fit(-2), fit(-0.5), 0.1, 6);
+        assertEquals(Regime.UNDETERMINED, unsure.label());
+        assertTrue(unsure.reason().contains("interval of beta is 0.60 wide"), unsure.reason());
+        assertEquals(Regime.ODE, Regime.classify(fit(-1), fit(-2), fit(-0.5), 0.1, 5).label());
     }
 
     /** A fit with the given slope and a small interval, from slightly noisy data. */

@@ -116,8 +116,12 @@ final class DepthRun {
         TrainResult r;
         double trainLoss;
         int used;
+        String kernelName;
         try (ResidualKernel kernel = kernel(c, net, threads)) {
             used = kernel instanceof FusedKernel f ? f.threads() : 1;
+            // what actually ran, from the kernel object itself (not the setting that asked for it)
+            kernelName = kernel instanceof FusedKernel ? "FusedKernel (float32, " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED + ")"
+                    : kernel.getClass().getSimpleName() + " (float64)";
             Trainer trainer = new Trainer(new Trainer.Settings(c.batchSize(), c.maxUpdates(), c.epsilon(), c.stopRule(),
                     c.patience(), Rng.derive(seed, "shuffle-seed", depth).nextLong(), c.checkpointEvery(), c.replicateShuffleBug()),
                     listeners, ctx.stop(), step -> c.lr());
@@ -146,7 +150,7 @@ final class DepthRun {
         res.put("diverged_at_update", r.divergedAt() >= 0 ? r.divergedAt() : null);
         res.put("threads", used);
         res.put("precision", c.float64() ? "float64" : "float32");
-        res.put("kernel", c.float64() ? "reference (float64)" : "fused Vector API (float32, " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED + ")");
+        res.put("kernel", kernelName);
         res.put("resumed_at_update", resume != null ? resume.getLong("updates") : null);
         res.put("seconds", seconds);
         res.put("outcome", String.format("L=%d seed %d: %s after %d updates, train loss %s (%.1f s)", depth, seedIndex,

@@ -109,15 +109,19 @@ public final class ScalingAnalysis {
             exponents.put("alpha", negated(alphaFit));
         }
         Map<String, ScalingFit> eff = fits.getOrDefault(effective, Map.of());
+        int trainedDepths = (int) ok.stream().map(r -> r.depth).distinct().count();
         Regime regime = eff.isEmpty() ? null : Regime.classify(eff.get(WeightStatistics.MAX_FROBENIUS),
-                eff.get(WeightStatistics.MAX_INCREMENT), eff.get(WeightStatistics.ROOT_SSQ), cfg.regimeTolerance());
+                eff.get(WeightStatistics.MAX_INCREMENT), eff.get(WeightStatistics.ROOT_SSQ), cfg.regimeTolerance(), trainedDepths);
 
         Map<String, Object> trendNoise = trendNoise(cfg, ok, effective, regime == null ? 0 : regime.beta());
 
         writeMetrics(runs);
         writeFits(fits, alphaFit);
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("study", "depth-scaling (Cohen, Cont, Rossier & Xu, ICML 2021)");
+        summary.put("study", ScalingStudy.NAME);
+        summary.put("title", "depth-scaling (Cohen, Cont, Rossier & Xu, ICML 2021)");
+        summary.put("coverage", scan.coverage());
+        summary.put("absent_runs", scan.absent());
         summary.put("setting", Map.of("dataset", cfg.dataset(), "activation", cfg.activation().key(), "delta", cfg.delta().key(),
                 "init", cfg.init().key(), "width", cfg.width(), "optimizer", cfg.optimizer(), "lr", cfg.lr()));
         summary.put("depths", ok.stream().map(r -> r.depth).distinct().toList());
@@ -125,11 +129,20 @@ public final class ScalingAnalysis {
         summary.put("diverged", runs.stream().filter(r -> !r.usable()).map(r -> Map.of("depth", r.depth, "seed_index", r.seedIndex)).toList());
         summary.put("stop_reasons", runs.stream().collect(java.util.stream.Collectors.groupingBy(r -> r.reason, LinkedHashMap::new,
                 java.util.stream.Collectors.counting())));
+        summary.put("all_diverged", ok.isEmpty());
+        summary.put("note", note(runs, ok));
         summary.put("effective_sequence", effective);
         summary.put("exponents", exponents);
-        if (regime != null) {
+        if (regime == null) {
+            Map<String, Object> rg = new LinkedHashMap<>();
+            rg.put("label", Regime.UNDETERMINED);
+            rg.put("reason", ok.isEmpty() ? "every run diverged" : "no depth with usable statistics");
+            summary.put("regime", rg);
+        } else {
             Map<String, Object> rg = new LinkedHashMap<>();
             rg.put("label", regime.label());
+            rg.put("reason", regime.reason());
+            rg.put("sequence", effective.equals("deltaA") ? "|delta_k| A_k (the effective weights)" : "A_k");
             rg.put("beta", regime.beta());
             rg.put("s_I", regime.increment().shifted(regime.beta()));
             rg.put("s_R", regime.rootSsq());
@@ -138,7 +151,7 @@ public final class ScalingAnalysis {
             rg.put("rule", "[INFERRED] from Hypotheses 1/2 of the paper; see docs/scaling-study.md");
             summary.put("regime", rg);
         }
-        summary.put("fits", fits);
+        summary.put("fits", fitsForJson(fits));
         Map<String, Object> tnSummary = new LinkedHashMap<>(trendNoise);
         if (trendNoise.containsKey("trend_entry")) {
             // the curves go to a CSV; the summary keeps the scalars
@@ -153,9 +166,82 @@ public final class ScalingAnalysis {
         }
         summary.put("trend_noise", tnSummary);
         summary.put("report", "report.html");
-        Json.write(dir.resolve("summary.json"), summary);
+        Json.write(dir.resolve("summary.json"), withoutNaN(summary));
         new ScalingReport(this, dir, cfg, runs, fits, alphaFit, regime, trendNoise, summary).write();
         return summary;
+    }
+
+    /** What a reader must know beside the verdict (runs that never reached epsilon), or null. */
+    private String note(List<Run> runs, List<Run> ok) {
+        if (ok.isEmpty()) {
+            return "every run diverged: there is nothing to fit; lower the learning rate or the init scale";
+        }
+        long atTmax = ok.stream().filter(r -> "MAX_UPDATES".equals(r.reason)).count();
+        if (atTmax == ok.size()) {
+            return "every run stopped at Tmax = " + cfg.maxUpdates() + " updates before its training loss reached epsilon = " + cfg.epsilon()
+                    + ": the exponents describe the weights after Tmax updates, not at the paper's convergence criterion";
+        }
+        if (atTmax > 0) {
+            return atTmax + " of " + ok.size() + " runs stopped at Tmax = " + cfg.maxUpdates() + " updates before reaching epsilon = " + cfg.epsilon();
+        }
+        return null;
+    }
+
+    /** Fits as JSON objects: a slope that could not be fitted is null with the reason. */
+    private static Map<String, Map<String, Object>> fitsForJson(Map<String, Map<String, ScalingFit>> fits) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        fits.forEach((seq, m) -> {
+            Map<String, Object> bySeq = new LinkedHashMap<>();
+            m.forEach((stat, f) -> {
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("slope", f.slope());
+                j.put("intercept", f.intercept());
+                j.put("std_error", f.stdError());
+                j.put("lower", f.lower());
+                j.put("upper", f.upper());
+                j.put("r_squared", f.rSquared());
+                j.put("points", f.points());
+                j.put("interval", f.method());
+                if (!Double.isFinite(f.slope())) {
+                    j.put("reason", "fewer than 2 runs with a positive value: no fit");
+                } else if (!Double.isFinite(f.stdError())) {
+                    j.put("reason", "fewer than 3 points: slope without a standard error or interval");
+                }
+                bySeq.put(stat, j);
+            });
+            out.put(seq, bySeq);
+        });
+        return out;
+    }
+
+    /** The summary as JSON with every non-finite number replaced by null (JSON has no NaN; readers choke on it). */
+    static com.fasterxml.jackson.databind.JsonNode withoutNaN(Object summary) {
+        com.fasterxml.jackson.databind.JsonNode n = Json.MAPPER.valueToTree(summary);
+        replaceNaN(n);
+        return n;
+    }
+
+    private static void replaceNaN(com.fasterxml.jackson.databind.JsonNode n) {
+        if (n instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            List<String> names = new ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String k : names) {
+                com.fasterxml.jackson.databind.JsonNode v = o.get(k);
+                if (v.isNumber() && !Double.isFinite(v.asDouble())) {
+                    o.putNull(k);
+                } else {
+                    replaceNaN(v);
+                }
+            }
+        } else if (n instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) {
+                if (a.get(i).isNumber() && !Double.isFinite(a.get(i).asDouble())) {
+                    a.set(i, com.fasterxml.jackson.databind.node.NullNode.getInstance());
+                } else {
+                    replaceNaN(a.get(i));
+                }
+            }
+        }
     }
 
     private static Map<String, Object> negated(ScalingFit f) {
@@ -307,7 +393,13 @@ public final class ScalingAnalysis {
         out.put("beta", beta);
         out.put("sequence", seqName);
         // the denoised network: A and b replaced by their trends; per-layer delta folded as in the reference
-        Dataset data = StudyData.load(cfg);
+        Dataset data;
+        try {
+            data = StudyData.load(cfg); // synthetic data is regenerated; files must still be where the config says
+        } catch (org.layerwise.data.DataException | org.layerwise.config.ConfigException e) {
+            data = null;
+            out.put("train_loss_denoised_reason", "the training data is not available here (" + e.getMessage() + ")");
+        }
         ResidualMlp net = new ResidualMlp(target, cfg.width(), cfg.activation(), cfg.delta());
         double[] orig = new double[net.parameterCount()];
         double[] den = new double[net.parameterCount()];
@@ -332,8 +424,8 @@ public final class ScalingAnalysis {
             }
         }
         ReferenceKernel k = new ReferenceKernel(net);
-        out.put("train_loss_original", k.loss(orig, data));
-        out.put("train_loss_denoised", k.loss(den, data));
+        out.put("train_loss_original", data == null ? null : k.loss(orig, data));
+        out.put("train_loss_denoised", data == null ? null : k.loss(den, data));
         int e = pickEntry(wA);
         out.put("entry", e);
         out.put("trend_entry", slice(dA.trend(), wA.size(), e));

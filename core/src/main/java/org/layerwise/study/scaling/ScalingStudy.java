@@ -190,6 +190,11 @@ public final class ScalingStudy implements Study {
         return lines;
     }
 
+    @Override
+    public String failure(Map<String, Object> summary) {
+        return Boolean.TRUE.equals(summary.get("all_diverged")) ? "every run diverged (see metrics.csv); nothing to fit" : null;
+    }
+
     private static String fmt(Object v) {
         return v instanceof Number n ? String.format("%.3f", n.doubleValue()) : "n/a";
     }

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,66 @@ class MainTest {
         }
     }
 
+    /**
+     * The corpus of bad inputs that once ended in a stack trace or were accepted: each is one line on
+     * stderr, exit 2 for input and 1 for the environment, and nothing is written.
+     */
+    @Test
+    void badInputCorpusGetsOneLineAndWritesNothing(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Path studyWithoutRuns = Files.createDirectories(tmp.resolve("no-runs"));
+        Files.writeString(studyWithoutRuns.resolve("config.json"), "{\"study\": \"scaling\", \"settings\": {}}");
+        Object[][] cases = {
+            // {expected exit, expected text, args...}
+            {2, "out: an empty folder name is not allowed", "scaling", "--out", ""},
+            {2, "is a file, not a folder", "scaling", "--out", file.toString()},
+            {2, "train-size 2,147,483,647 with width 10", "scaling", "--train-size", "2147483647", "--batch-size", "10"},
+            {2, "depth-max 1024 with width 4096 makes", "scaling", "--width", "4096", "--depth-min", "1024", "--depth-max", "1024"},
+            {1, "memory: run L00128-s0 needs about", "scaling", "--width", "1024", "--depth-min", "128", "--depth-max", "128", "--depth-base", "2"},
+            {1, "disk: the runs need up to", "scaling", "--max-updates", "1000000000000", "--depth-min", "4096", "--depth-max", "4096", "--depth-base", "2",
+                "--entry-paths-budget-mib", "1048576"},
+            {2, "index: 99 is out of range", "scaling", "--index", "99", "--depth-max", "12"},
+            {2, "index: 'x' is not valid", "scaling", "--index", "x"},
+            {2, "lr: given twice", "scaling", "--lr", "0.1", "--lr", "0.2"},
+            {2, "unexpected argument 'extra'", "scaling", "extra"},
+            {2, "is not a study folder", "report", tmp.resolve("empty").toString()},
+            {1, "report: no finished run in", "report", studyWithoutRuns.toString()},
+            {1, "cannot use", "scaling", "--out", file.resolve("sub").toString(), "--depth-max", "12"},
+            {2, "unknown command 'frobnicate'", "frobnicate"},
+            {2, "bench: unknown benchmark 'nope'", "bench", "nope"},
+            {2, "threads: '0' is not valid", "bench", "scaling-kernel", "--threads", "0"},
+        };
+        for (Object[] c : cases) {
+            String[] args = new String[c.length - 2];
+            for (int i = 2; i < c.length; i++) {
+                args[i - 2] = c[i].toString();
+            }
+            String label = String.join(" ", args);
+            java.util.Set<String> before = listing(tmp);
+            Out r = run(args);
+            assertEquals(c[0], r.code(), label + " -> " + r.err() + r.out());
+            assertTrue(r.err().contains(c[1].toString()), label + " -> " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "no stack trace: " + r.err());
+            assertEquals(before, listing(tmp), "nothing written by " + label);
+        }
+    }
+
+    private static java.util.Set<String> listing(Path dir) throws java.io.IOException {
+        try (var s = Files.walk(dir)) {
+            return s.map(Path::toString).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        }
+    }
+
+    @Test
+    void versionAndShortHelp() {
+        Out v = run("--version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().matches("layerwise \\d+\\.\\d+\\.\\d+.*\\n"), v.out());
+        assertTrue(run("scaling", "-h").out().contains("--depth-max"));
+        assertTrue(run("-h").out().contains("commands:"));
+    }
+
     @Test
     void missingDataFileIsNamed(@TempDir Path tmp) throws Exception {
         Files.createDirectories(tmp.resolve("idx"));
@@ -68,16 +129,25 @@ class MainTest {
         assertEquals(2, run("frobnicate").code());
     }
 
+    /** report rebuilds every product of the analysis from the folder alone, identically. */
     @Test
-    void scalingRunsAndReportRedoesTheAnalysis(@TempDir Path tmp) {
+    void scalingRunsAndReportRedoesTheAnalysis(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("s");
         Out r = run("scaling", "--out", out.toString(), "--train-size", "100", "--batch-size", "50", "--max-updates", "20",
-                "--depth-max", "12", "--depth-base", "2", "--threads", "1");
+                "--depth-max", "40", "--depth-base", "2", "--threads", "1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("beta_A") && r.out().contains("regime:"), r.out());
+        String summary = Files.readString(out.resolve("summary.json"));
+        String metrics = Files.readString(out.resolve("metrics.csv"));
+        for (String f : List.of("summary.json", "metrics.csv", "fits.csv", "report.html", "plots/max_norm_vs_depth.png")) {
+            Files.delete(out.resolve(f));
+        }
         Out again = run("report", out.toString());
         assertEquals(0, again.code(), again.err());
-        assertTrue(Files.exists(out.resolve("report.html")));
+        assertTrue(again.out().contains("regime:"), again.out());
+        assertEquals(summary, Files.readString(out.resolve("summary.json")));
+        assertEquals(metrics, Files.readString(out.resolve("metrics.csv")));
+        assertTrue(Files.exists(out.resolve("report.html")) && Files.exists(out.resolve("plots/max_norm_vs_depth.png")));
     }
 
     @Test
@@ -85,9 +155,11 @@ class MainTest {
         Path out = tmp.resolve("div");
         Out r = run("scaling", "--out", out.toString(), "--lr", "1e4", "--init", "he", "--train-size", "100", "--batch-size", "50",
                 "--max-updates", "20", "--depth-max", "12", "--depth-base", "2", "--threads", "1");
-        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.code(), "a study where every run diverged fails: " + r.out() + r.err());
         assertTrue(r.out().contains("DIVERGED after"), r.out());
         assertTrue(r.out().contains("regime: undetermined"), r.out());
+        assertTrue(r.out().contains("every run diverged"), r.out());
+        assertFalse(Files.readString(out.resolve("summary.json")).contains("NaN"), "summary.json is JSON: no NaN");
         String metrics = Files.readString(out.resolve("metrics.csv"));
         assertTrue(metrics.contains("DIVERGED"), metrics);
         assertTrue(Files.readString(out.resolve("depths/L00004-s0/result.json")).contains("\"diverged_at_update\" : "));
@@ -99,7 +171,12 @@ class MainTest {
         Out r = run("scaling", "--out", out.toString(), "--precision", "float64", "--activation", "relu", "--delta", "per-layer",
                 "--train-size", "100", "--batch-size", "50", "--max-updates", "20", "--depth-max", "12", "--depth-base", "2", "--threads", "2");
         assertEquals(0, r.code(), r.err());
-        assertTrue(Files.readString(out.resolve("depths/L00008-s0/result.json")).contains("float64"));
+        // the kernel that really ran, as result.json records it from the kernel object
+        assertTrue(Files.readString(out.resolve("depths/L00008-s0/result.json")).contains("\"kernel\" : \"ReferenceKernel (float64)\""));
         assertTrue(Files.exists(out.resolve("plots/hypothesis_deltaA.png")));
+        Path f32 = tmp.resolve("f32");
+        assertEquals(0, run("scaling", "--out", f32.toString(), "--activation", "relu", "--delta", "per-layer", "--train-size", "100",
+                "--batch-size", "50", "--max-updates", "20", "--depth-max", "12", "--depth-base", "2", "--threads", "2").code());
+        assertTrue(Files.readString(f32.resolve("depths/L00008-s0/result.json")).contains("\"kernel\" : \"FusedKernel (float32"));
     }
 }

@@ -396,19 +396,25 @@ public final class StudyRunner {
         StudyFolder.Saved saved = folder.readConfig();
         Study study = StudyRegistry.get(saved.study());
         StudyConfig config = StudyConfigs.fromSaved(study, saved.settings(), folder.file(StudyFolder.CONFIG));
+        List<RunSpec> plan = study.plan(config);
+        requireFinishedRun(dir, folder.scan(plan)); // before the lock: a folder with nothing to report gets nothing written
         try (FolderLock lock = FolderLock.acquire(dir, wait, String.join(" ", commandLine), log)) {
-            List<RunSpec> plan = study.plan(config);
             StudyFolder.Scan scan = folder.scan(plan);
+            requireFinishedRun(dir, scan);
             Map<String, String> absent = scan.absent();
-            if (scan.complete().isEmpty()) {
-                throw new EnvironmentException("report: no finished run in " + dir + " (" + plan.size() + " planned"
-                        + (absent.isEmpty() ? "" : "; e.g. " + absent.entrySet().iterator().next()) + "); run the study first");
-            }
             if (!absent.isEmpty()) {
                 log.println("reporting on " + scan.coverage() + "; absent or damaged:");
                 absent.forEach((id, why) -> log.println("  " + id + ": " + why));
             }
             return new Report(study, study.analyse(config, folder, scan, log));
+        }
+    }
+
+    private static void requireFinishedRun(Path dir, StudyFolder.Scan scan) {
+        if (scan.complete().isEmpty()) {
+            Map<String, String> absent = scan.absent();
+            throw new EnvironmentException("report: no finished run in " + dir + " (" + scan.planned().size() + " planned"
+                    + (absent.isEmpty() ? "" : "; e.g. " + absent.entrySet().iterator().next()) + "); run the study first");
         }
     }
 

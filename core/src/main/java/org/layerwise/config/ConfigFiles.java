@@ -11,16 +11,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.events.AliasEvent;
-import org.yaml.snakeyaml.events.CollectionStartEvent;
-import org.yaml.snakeyaml.events.Event;
-import org.yaml.snakeyaml.events.NodeEvent;
-import org.yaml.snakeyaml.events.ScalarEvent;
-import org.yaml.snakeyaml.parser.ParserImpl;
-import org.yaml.snakeyaml.reader.StreamReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -38,6 +28,16 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
+import org.yaml.snakeyaml.events.ScalarEvent;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
 
 /**
  * Reads a config file, JSON or YAML, into a plain tree of settings, turning every problem with the
@@ -102,7 +102,7 @@ public final class ConfigFiles {
     public static ObjectNode parse(byte[] content, String source, Format format) {
         String text = decode(content, source);
         Format f = format != null ? format : sniff(text);
-        return f == Format.JSON ? parseJson(text, source) : parseYaml(text, source);
+        return f == Format.JSON ? parseJson(text, source, format == null) : parseYaml(text, source);
     }
 
     /** The format a file name implies: JSON for .json, YAML for .yaml/.yml, null (decide by content) otherwise. */
@@ -208,7 +208,7 @@ public final class ConfigFiles {
 
     // ---- text to tree ----
 
-    private static ObjectNode parseJson(String text, String source) {
+    private static ObjectNode parseJson(String text, String source, boolean sniffed) {
         try (JsonParser p = JSON.createParser(text)) {
             return readRoot(p, source, Format.JSON);
         } catch (JsonProcessingException e) {
@@ -220,8 +220,8 @@ public final class ConfigFiles {
             if (original.contains("ALLOW_COMMENTS") || original.contains("ALLOW_YAML_COMMENTS") || startsComment(text, line, column)) {
                 throw new ConfigException(source + ": " + where + "comments are not allowed in JSON; remove them, or write the config as YAML (.yaml), which allows # comments");
             }
-            String hint = line == 1 && column <= 1 && !sniff(text).equals(Format.JSON)
-                    ? " (a .json file must hold a JSON object; if this is YAML, name it .yaml)" : "";
+            String hint = sniffed ? " (read as JSON since it starts with '" + text.strip().charAt(0) + "'; if it is YAML, name it .yaml)"
+                    : line == 1 && column <= 1 && sniff(text) != Format.JSON ? " (a .json file must hold a JSON object; if this is YAML, name it .yaml)" : "";
             throw new ConfigException(source + ": " + where + "malformed JSON: " + jacksonReason(original) + hint);
         } catch (IOException e) {
             throw new ConfigException(source + ": could not parse the config (" + ConfigException.quote(e.getMessage()) + ")");
@@ -269,7 +269,12 @@ public final class ConfigFiles {
         return r.replace("end-of-input", "end of file")
                 .replaceAll(": enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", " (JSON numbers are finite)")
                 .replaceAll(": enable `[A-Za-z_.]+` to allow", "")
-                .replaceAll("\\s*\\(JSON String, Number, Array, Object or token 'null', 'true' or 'false'\\)", " a JSON value (string, number, object, list, true or false)");
+                .replace("(JSON String, Number, Array, Object or token 'null', 'true' or 'false')", "(a string, number, object, list, true or false)")
+                .replace("a valid value (", "a JSON value (")
+                .replace("was expecting (", "was expecting a JSON value (")
+                // the YAML parser names snakeyaml's event classes
+                .replaceAll("Expected a field name \\(Scalar value in YAML\\), got this instead: <.*>",
+                        "a key must be a plain name, not a list or mapping");
     }
 
     private static String firstLine(String s) {

@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class ConfigSpec {
+    /** The type of a setting's value: Integer, Long, Double, or String (STRING, CHOICE, PATH). */
     public enum Kind { INT, LONG, DOUBLE, STRING, CHOICE, PATH }
 
     /** Longest number text accepted; longer is no number anyone means, and parsing it costs time. */
@@ -129,6 +130,7 @@ public final class ConfigSpec {
         return path(name, null, false, help);
     }
 
+    /** The settings in declaration order. */
     public Collection<Key> keys() {
         return keys.values();
     }

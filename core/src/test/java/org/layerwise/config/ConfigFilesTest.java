@@ -117,6 +117,8 @@ class ConfigFilesTest {
         rows.add(new Bad("two-docs.yaml", text("lr: 0.1\n---\nlr: 0.2\n"), false, "second YAML document"));
         rows.add(new Bad("unclosed.yaml", text("lr: [0.1\n"), false, "malformed YAML", "line 2"));
         rows.add(new Bad("tab.yaml", text("\tlr: 0.1\n"), false, "line 1, column 1", "malformed YAML"));
+        rows.add(new Bad("complex-key.yaml", text("? [a, b]\n: 1\n"), false, "malformed YAML", "a key must be a plain name"));
+        rows.add(new Bad("flow-yaml-no-extension", text("{lr: 0.1}"), false, "malformed JSON", "read as JSON since it starts with '{'", "name it .yaml"));
         rows.add(new Bad("scalar.yaml", text("hello\n"), false, "top level is the text 'hello'"));
         rows.add(new Bad("sequence.yml", text("- lr\n- 0.1\n"), false, "top level is a list"));
         rows.add(new Bad("list.cfg", text("[1, 2]"), false, "top level is a list"));

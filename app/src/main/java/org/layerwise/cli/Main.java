@@ -255,15 +255,7 @@ public final class Main {
 
     /** The output folder a user named: never empty, never an existing file. */
     static Path outputFolder(String raw, String fallback) {
-        String v = raw == null ? fallback : raw;
-        if (v.isBlank()) {
-            throw new ConfigException("out: an empty folder name is not allowed; name the study folder, e.g. --out runs/my-study");
-        }
-        Path p = Path.of(v);
-        if (Files.exists(p) && !Files.isDirectory(p)) {
-            throw new ConfigException("out: " + p + " is a file, not a folder; choose another --out");
-        }
-        return p;
+        return org.layerwise.config.OutputFolder.check("out", raw == null ? fallback : raw);
     }
 
     static int demo(List<String> args, PrintStream out, boolean terminal) {

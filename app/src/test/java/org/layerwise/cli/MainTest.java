@@ -57,12 +57,23 @@ class MainTest {
     @Test
     void badInputCorpusGetsOneLineAndWritesNothing(@TempDir Path tmp) throws Exception {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Path bad = Files.writeString(tmp.resolve("bad.json"), "{\"lr\": 0.1,,}");
+        Path dup = Files.writeString(tmp.resolve("dup.json"), "{\"lr\": 0.1, \"lr\": 0.2}");
+        Path comments = Files.writeString(tmp.resolve("comments.json"), "{\n  // faster\n  \"lr\": 0.1\n}");
+        Path binary = Files.write(tmp.resolve("binary.json"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 1, 2, 3, (byte) 0xff, 0, 7});
         Path studyWithoutRuns = Files.createDirectories(tmp.resolve("no-runs"));
         Files.writeString(studyWithoutRuns.resolve("config.json"), "{\"study\": \"scaling\", \"settings\": {}}");
         Object[][] cases = {
             // {expected exit, expected text, args...}
-            {2, "out: an empty folder name is not allowed", "scaling", "--out", ""},
-            {2, "is a file, not a folder", "scaling", "--out", file.toString()},
+            {2, "out: empty output folder", "scaling", "--out", ""},
+            {2, "is an existing file, not a folder", "scaling", "--out", file.toString()},
+            {2, "lr: '0.05f' is not", "scaling", "--lr", "0.05f"},
+            {2, "lr: '0x1p-4' is not", "scaling", "--lr", "0x1p-4"},
+            {2, "line 1", "scaling", "--config", bad.toString()},
+            {2, "duplicate key 'lr'", "scaling", "--config", dup.toString()},
+            {2, "comments are not allowed in JSON", "scaling", "--config", comments.toString()},
+            {2, "not a text config", "scaling", "--config", binary.toString()},
+            {2, "config", "scaling", "--config", tmp.resolve("missing.json").toString()},
             {2, "train-size 2,147,483,647 with width 10", "scaling", "--train-size", "2147483647", "--batch-size", "10"},
             {2, "depth-max 1024 with width 4096 makes", "scaling", "--width", "4096", "--depth-min", "1024", "--depth-max", "1024"},
             {1, "memory: run L00128-s0 needs about", "scaling", "--width", "1024", "--depth-min", "128", "--depth-max", "128", "--depth-base", "2"},
@@ -74,7 +85,7 @@ class MainTest {
             {2, "unexpected argument 'extra'", "scaling", "extra"},
             {2, "is not a study folder", "report", tmp.resolve("empty").toString()},
             {1, "report: no finished run in", "report", studyWithoutRuns.toString()},
-            {1, "cannot use", "scaling", "--out", file.resolve("sub").toString(), "--depth-max", "12"},
+            {2, "cannot create", "scaling", "--out", file.resolve("sub").toString(), "--depth-max", "12"},
             {2, "unknown command 'frobnicate'", "frobnicate"},
             {2, "bench: unknown benchmark 'nope'", "bench", "nope"},
             {2, "threads: '0' is not valid", "bench", "scaling-kernel", "--threads", "0"},
@@ -99,6 +110,16 @@ class MainTest {
         try (var s = Files.walk(dir)) {
             return s.map(Path::toString).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
         }
+    }
+
+    /** A YAML config (comments allowed) gives the same settings as the same JSON. */
+    @Test
+    void yamlConfigsWork(@TempDir Path tmp) throws Exception {
+        Path yaml = Files.writeString(tmp.resolve("c.yaml"), "# a tiny study\ntrain-size: 100\nbatch-size: 50\nmax-updates: 20\n"
+                + "depth-max: 12\ndepth-base: 2\nthreads: 1\n");
+        Out r = run("scaling", "--out", tmp.resolve("y").toString(), "--config", yaml.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(tmp.resolve("y/config.json")).contains("\"max-updates\" : 20"));
     }
 
     @Test

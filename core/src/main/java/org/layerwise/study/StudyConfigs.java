@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Map;
 import org.layerwise.config.ConfigException;
-import org.layerwise.config.ConfigFiles;
 import org.layerwise.config.ConfigSpec;
 
 /** Resolves a study's settings: defaults, then a preset, then a config file (JSON or YAML), then flags, each checked. */
@@ -24,7 +23,7 @@ public final class StudyConfigs {
             spec.applyJson(v, p.settings(), "preset " + preset);
         }
         if (file != null) {
-            spec.applyJson(v, ConfigFiles.read(file), file.toString());
+            spec.applyFile(v, file); // JSON or YAML, every file and value check
         }
         flags.forEach((k, x) -> v.put(k, spec.parse(k, x)));
         return study.config(v);

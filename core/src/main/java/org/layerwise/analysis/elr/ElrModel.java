@@ -100,7 +100,8 @@ public final class ElrModel {
      * @param sigma0 initial weight norm per layer (finite, &gt; 0)
      * @param c      base gradients; must cover {@code steps} steps and the same layers
      * @param lr     learning rates; a rule that {@link LearningRates#usesMeasurements() uses measurements}
-     *               is given the model's own sigma_t and ||g_t|| = c_t / sigma_t (closed loop)
+     *               is given the model's own sigma_t and ||g_t|| = c_t / sigma_t (closed loop); a
+     *               stateful rule (the ELR warm-up) is advanced by the run, so give each run a fresh one
      */
     public ElrTrajectory run(double[] sigma0, BaseGradients c, LearningRates lr, int steps) {
         int layers = sigma0.length;

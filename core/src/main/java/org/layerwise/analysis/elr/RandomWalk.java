@@ -41,6 +41,12 @@ public record RandomWalk(int[] sizes, long seed, boolean project) {
         }
     }
 
+    /** n_l per layer (a copy). */
+    @Override
+    public int[] sizes() {
+        return sizes.clone();
+    }
+
     /**
      * The paths of one random walk.
      *

@@ -51,7 +51,7 @@ public record Spread(double spread, double logSpread, int argmax, int argmin, in
      * starts from 0) every ELR is 0 and S would be undefined; the spread of r_l is returned instead,
      * which is the spread any common positive rate gives.
      */
-    static Spread ofStep(double[] elr, double[] lr, double[] ratio) {
+    public static Spread ofStep(double[] elr, double[] lr, double[] ratio) {
         for (double eta : lr) {
             if (eta != 0) {
                 return of(elr);

@@ -201,14 +201,22 @@ public final class BatchLoader {
 
     /**
      * Batches from batch {@code batch} of epoch {@code epoch} on, epoch after epoch without end,
-     * prepared in the background. Close the stream when done.
+     * prepared in the background. {@code batch} may equal {@link #batchesPerEpoch()} (a checkpoint
+     * taken at the end of an epoch): the stream then starts with batch 0 of the next epoch. Close the
+     * stream when done.
      */
     public BatchStream stream(int epoch, int batch) {
-        checkBatch(batch, false);
+        checkBatch(batch, true);
+        if (batchesPerEpoch() == 0) {
+            throw new IllegalArgumentException(source.name() + " has no batches: an endless stream would never yield one");
+        }
         return new BatchStream(this, epoch, batch, true);
     }
 
-    /** The batches of epoch {@code epoch} from batch {@code batch} to its end, prepared in the background. */
+    /**
+     * The batches of epoch {@code epoch} from batch {@code batch} to its end, prepared in the
+     * background ({@code batch == batchesPerEpoch()} gives an empty stream).
+     */
     public BatchStream epoch(int epoch, int batch) {
         checkBatch(batch, true);
         return new BatchStream(this, epoch, batch, false);
@@ -217,8 +225,8 @@ public final class BatchLoader {
     private void checkBatch(int batch, boolean endAllowed) {
         int max = batchesPerEpoch();
         if (batch < 0 || batch > max || (batch == max && !endAllowed)) {
-            throw new IllegalArgumentException("batch " + batch + " is outside 0.." + (max - 1) + " (" + max + " batches per epoch of "
-                    + source.name() + ")");
+            throw new IllegalArgumentException("batch " + batch + " is outside 0.." + (endAllowed ? max : max - 1) + " ("
+                    + max + " batches per epoch of " + source.name() + ")");
         }
     }
 

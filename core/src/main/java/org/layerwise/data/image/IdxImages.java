@@ -40,12 +40,13 @@ public final class IdxImages {
 
     private static ImageSet read(Path dir, Split split, String name, String missing) {
         String prefix = split == Split.TRAIN ? "train" : "t10k";
-        if (!IdxReader.present(dir, prefix) && !anyIdxFile(dir, prefix)) {
+        if (!anyIdxFile(dir, prefix)) {
             throw new DataException(missing);
         }
         return toCifarShape(IdxReader.readRaw(dir, prefix), name + "-" + (split == Split.TRAIN ? "train" : "test"), 10);
     }
 
+    /** Whether any file of the pair is there: if one is, IdxReader names the one that is missing. */
     private static boolean anyIdxFile(Path dir, String prefix) {
         for (String f : new String[] {"-images-idx3-ubyte", "-labels-idx1-ubyte"}) {
             if (Files.exists(dir.resolve(prefix + f)) || Files.exists(dir.resolve(prefix + f + ".gz"))) {

@@ -20,7 +20,7 @@ import org.layerwise.data.DataException;
  * Decodes image files (JPEG, PNG, and whatever else javax.imageio reads, recognised by content, not
  * by name) to 8-bit {@link RgbImage}s, as PIL's {@code Image.open(f).convert("RGB")} would: grey
  * images are replicated to three channels with their values unchanged (Java's colour conversion
- * would map grey 128 to 188), an alpha channel is dropped. A file that cannot be decoded, or that
+ * would map grey 128 to 188), an alpha channel is dropped, an embedded colour profile is not applied. A file that cannot be decoded, or that
  * the decoder reports as truncated, stops with one line naming it.
  *
  * <p>Not handled: CMYK/YCCK JPEGs (javax.imageio refuses them; ImageNet's training set holds a few
@@ -88,9 +88,10 @@ public final class ImageDecoder {
                 out[plane + k] = b;
                 out[2 * plane + k] = b;
             }
-        } else if (plainModel && cm.getColorSpace().isCS_sRGB() && !cm.isAlphaPremultiplied()
+        } else if (plainModel && cm.getColorSpace().getType() == ColorSpace.TYPE_RGB && !cm.isAlphaPremultiplied()
                 && cm.getComponentSize(0) == 8 && cm.getComponentSize(1) == 8 && cm.getComponentSize(2) == 8) {
-            // the raster's bands 0, 1, 2 are R, G, B whatever the byte order in memory
+            // the raster's bands 0, 1, 2 are R, G, B whatever the byte order in memory; an embedded
+            // colour profile (e.g. Adobe RGB) is ignored, as PIL ignores it
             int[] v = null;
             for (int c = 0; c < 3; c++) {
                 v = raster.getSamples(0, 0, w, h, c, v);

@@ -15,9 +15,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.layerwise.data.DataException;
 import org.layerwise.util.Rng;
 
+/** Every test has a time limit: a deadlocked loader must fail, not hang the build. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class BatchLoaderTest {
     private static final ImageSet SET = TransformTest.pattern(50);
     private static final ImageSetSource TRAIN = ImageSetSource.train(SET, Normalization.of(SET));
@@ -115,7 +118,7 @@ class BatchLoaderTest {
         assertEquals(50, position);
     }
 
-    /** A deliberately slow source (test-only): every sample takes a millisecond and reports who prepared it. */
+    /** A deliberately slow source (test-only): every sample takes {@code millis} ms and reports who prepared it. */
     private static final class SlowSource implements SampleSource {
         final SampleSource inner;
         final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -125,6 +128,8 @@ class BatchLoaderTest {
         final CountDownLatch failed = new CountDownLatch(1);
         final int batchSize;
         final int failAt;
+        volatile long millis = 1;
+        volatile boolean uninterruptible;
 
         SlowSource(SampleSource inner, int batchSize, int failAt) {
             this.inner = inner;
@@ -140,11 +145,27 @@ class BatchLoaderTest {
         public void write(int index, Rng rng, float[] out, int offset) {
             threads.add(Thread.currentThread());
             maxIndex.accumulateAndGet(index, Math::max);
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            if (uninterruptible) {
+                // like a JPEG decode in javax.imageio, which does not look at the interrupt flag
+                long end = System.nanoTime() + millis * 1_000_000;
+                boolean interrupted = false;
+                for (long left = millis; left > 0; left = (end - System.nanoTime()) / 1_000_000) {
+                    try {
+                        Thread.sleep(left);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            } else {
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
             if (index == failAt) {
                 failed.countDown();
@@ -241,16 +262,21 @@ class BatchLoaderTest {
 
     @Test
     void closeStopsTheThreadsPromptly() throws Exception {
-        SlowSource slow = new SlowSource(TRAIN, 8, -1);
-        BatchStream s = BatchLoader.builder(slow).batchSize(8).seed(5).threads(3).prefetch(4).build().stream(0, 0);
+        SlowSource slow = new SlowSource(TRAIN, 24, -1);
+        slow.millis = 20;
+        slow.uninterruptible = true;
+        BatchStream s = BatchLoader.builder(slow).batchSize(24).seed(5).threads(3).prefetch(1).build().stream(0, 0);
         s.next();
         assertTrue(s.threadsAlive());
-        long start = System.nanoTime();
+        // close in the middle of preparing a batch
+        await(() -> slow.written.get() % 24 >= 3 && slow.written.get() % 24 <= 12, "a batch half prepared");
+        int before = slow.written.get();
         s.close();
         assertFalse(s.threadsAlive(), "close waits for its threads");
-        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "close took " + (System.nanoTime() - start) / 1e6 + " ms");
+        // each of the 3 threads finishes at most the sample it is in and one it claimed just before the flag was set
+        assertTrue(slow.written.get() - before <= 6, (slow.written.get() - before) + " samples prepared after close began");
         int after = slow.written.get();
-        Thread.sleep(50);
+        Thread.sleep(30);
         assertEquals(after, slow.written.get(), "nothing is prepared after close");
         assertThrows(IllegalStateException.class, s::next);
         assertFalse(s.hasNext());
@@ -263,7 +289,15 @@ class BatchLoaderTest {
         assertThrows(IllegalArgumentException.class, () -> BatchLoader.builder(TRAIN).threads(0));
         assertThrows(IllegalArgumentException.class, () -> BatchLoader.builder(TRAIN).prefetch(0));
         TestFiles.oneLine(() -> BatchLoader.builder(TRAIN).batchSize(64).build(), "pattern holds 50 samples, fewer than one batch of 64");
-        assertThrows(IllegalArgumentException.class, () -> loader(TRAIN, 1, 2).stream(0, 6));
-        assertFalse(loader(TRAIN, 1, 2).epoch(0, 6).hasNext());
+        assertThrows(IllegalArgumentException.class, () -> loader(TRAIN, 1, 2).stream(0, 7));
+        assertThrows(IllegalArgumentException.class, () -> loader(TRAIN, 1, 2).load(0, 6));
+        try (BatchStream end = loader(TRAIN, 1, 2).epoch(0, 6)) {
+            assertFalse(end.hasNext());
+        }
+        try (BatchStream next = loader(TRAIN, 1, 2).stream(0, 6)) {
+            Batch b = next.next();
+            assertEquals(1, b.epoch(), "a checkpoint at the end of epoch 0 resumes with epoch 1");
+            assertEquals(0, b.index());
+        }
     }
 }

@@ -156,6 +156,8 @@ class ImageNetTest {
         // scale 2..3 of the area never fits: a 10 wide, 40 tall image (ratio 1/4 < 3/4) gets w = 10, h = round(10 / 0.75) = 13
         ImageNetTransform.Box box = ImageNetTransform.randomResizedCropBox(40, 10, new Rng(1), 2, 3, 0.75, 4.0 / 3);
         assertEquals(new ImageNetTransform.Box(13, 0, 13, 10), box);
+        // 11 / 0.75 = 14.67 rounds to 15
+        assertEquals(new ImageNetTransform.Box(12, 0, 15, 11), ImageNetTransform.randomResizedCropBox(40, 11, new Rng(1), 2, 3, 0.75, 4.0 / 3));
         assertEquals(new ImageNetTransform.Box(0, 7, 10, 13), ImageNetTransform.randomResizedCropBox(10, 27, new Rng(1), 2, 3, 0.75, 4.0 / 3));
         assertEquals(new ImageNetTransform.Box(0, 0, 10, 12), ImageNetTransform.randomResizedCropBox(10, 12, new Rng(1), 2, 3, 0.75, 4.0 / 3));
     }
@@ -291,8 +293,12 @@ class ImageNetTest {
         Path whole = tmp.resolve("whole.jpg");
         ImageIO.write(rgb, "jpeg", whole.toFile());
         byte[] b = Files.readAllBytes(whole);
-        Files.write(broken, Arrays.copyOf(b, b.length * 2 / 3));
-        oneLine(() -> src.write(0, new Rng(1), new float[48], 0), broken.toString());
+        // cut inside the scan data: javax.imageio decodes it "successfully" with a grey bottom and a warning
+        Files.write(broken, Arrays.copyOf(b, b.length * 9 / 10));
+        oneLine(() -> src.write(0, new Rng(1), new float[48], 0), broken.toString(), "damaged image");
+        // cut before the scan: javax.imageio fails by itself
+        Files.write(broken, Arrays.copyOf(b, b.length / 2));
+        oneLine(() -> src.write(0, new Rng(1), new float[48], 0), broken.toString(), "cannot decode image");
         Files.delete(broken);
         oneLine(() -> src.write(0, new Rng(1), new float[48], 0), broken.toString(), "cannot open");
     }

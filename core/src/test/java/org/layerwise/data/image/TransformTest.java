@@ -1,5 +1,6 @@
 package org.layerwise.data.image;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,12 @@ class TransformTest {
 
     @Test
     void standardConstants() {
+        assertArrayEquals(new double[] {0.49139968, 0.48215841, 0.44653091}, Normalization.CIFAR10.mean());
+        assertArrayEquals(new double[] {0.24703223, 0.24348513, 0.26158784}, Normalization.CIFAR10.std());
+        assertArrayEquals(new double[] {0.50707516, 0.48654887, 0.44091784}, Normalization.CIFAR100.mean());
+        assertArrayEquals(new double[] {0.26733429, 0.25643846, 0.27615047}, Normalization.CIFAR100.std());
+        assertArrayEquals(new double[] {0.485, 0.456, 0.406}, Normalization.IMAGENET.mean());
+        assertArrayEquals(new double[] {0.229, 0.224, 0.225}, Normalization.IMAGENET.std());
         assertEquals((float) ((1 - 0.49139968) / 0.24703223), Normalization.CIFAR10.applyByte(0, (byte) 255));
         assertEquals((float) ((0 - 0.44091784) / 0.27615047), Normalization.CIFAR100.applyByte(2, (byte) 0));
         assertEquals((float) ((128 / 255.0 - 0.456) / 0.224), Normalization.IMAGENET.apply(1, 128.0));

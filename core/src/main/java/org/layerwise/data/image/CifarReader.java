@@ -126,7 +126,7 @@ public final class CifarReader {
             }
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new DataException("could not read " + file + ": " + e.getMessage(), e);
+            throw new DataException("could not read " + file + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
         }
     }
 

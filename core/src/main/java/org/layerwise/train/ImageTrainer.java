@@ -1,0 +1,246 @@
+package org.layerwise.train;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.layerwise.data.image.Batch;
+import org.layerwise.data.image.BatchLoader;
+import org.layerwise.data.image.BatchStream;
+import org.layerwise.train.schedule.LrSchedule;
+
+/**
+ * Minibatch SGD for image classifiers (the ResNets of the ELR studies), written so that one step is
+ * readable top to bottom in {@link #train}. The loop knows nothing about effective learning rates:
+ * the schedule decides each step's rates (it may look at the measured weight and gradient norms, as
+ * the ELR warm-up does), and probes observe through {@link TrainingListener}s.
+ *
+ * <p>Step t uses batch t of the loader's endless stream (epoch t / B, batch t % B), so a run resumed
+ * at step t sees the same batches as an uninterrupted one; the checkpoint holds the network's state
+ * (weights, BN buffers, momentum), the schedule's state, the counters and every listener's state.
+ */
+public final class ImageTrainer {
+    /**
+     * @param steps           updates to take
+     * @param checkpointEvery updates between checkpoints (0 = only when stopped)
+     * @param evalEvery       updates between evaluations on the held-out set (0 = only at the end)
+     */
+    public record Settings(long steps, long checkpointEvery, long evalEvery) {
+    }
+
+    /** How a run ended: every step taken, or diverged (non-finite loss or gradient) at a step. */
+    public record Result(boolean diverged, long steps, long divergedAt, double lastLoss, double evalLoss, double evalAccuracy) {
+    }
+
+    private final Settings s;
+    private final List<TrainingListener> listeners;
+    private final BooleanSupplier stop;
+
+    public ImageTrainer(Settings settings, List<TrainingListener> listeners, BooleanSupplier stop) {
+        this.s = settings;
+        this.listeners = List.copyOf(listeners);
+        this.stop = stop;
+    }
+
+    /**
+     * Trains {@code net} with the rates of {@code schedule} on batches of {@code train}, evaluating on
+     * {@code eval} (which may be null); resumes from {@code ck.resumeFrom()} when it is set.
+     */
+    public Result train(TrainableNetwork net, BatchLoader train, BatchLoader eval, LrSchedule schedule, Trainer.Checkpoints ck) {
+        long start = 0;
+        if (ck.resumeFrom() != null) {
+            Checkpoint c = ck.resumeFrom();
+            start = c.getLong("updates");
+            net.restore(c.getBytes("network"));
+            schedule.importState(c.getLongs("schedule"));
+            listeners.forEach(l -> l.restoreState(c));
+        }
+        listeners.forEach(l -> l.onBegin(ck.resumeFrom() == null ? 0 : ck.resumeFrom().getLong("updates")));
+        Parameters p = net.parameters();
+        int[] normalized = normalizedTensors(p);
+        double[] sigma = new double[normalized.length];
+        double[] gradNorm = new double[normalized.length];
+        double[] layerRates = new double[normalized.length];
+        double[] lrs = new double[p.count()];
+        View view = new View();
+        int perEpoch = train.batchesPerEpoch();
+        double lastLoss = Double.NaN;
+        try (BatchStream batches = train.stream((int) (start / perEpoch), (int) (start % perEpoch))) {
+            for (long step = start; step < s.steps(); step++) {
+                Batch b = batches.next();
+                // forward and backward
+                TrainableNetwork.Outcome o = net.forwardBackward(b.images(), b.labels(), b.size(), b.channels(), b.height(), b.width());
+                p = net.parameters();
+                measure(p, normalized, sigma, gradNorm);
+                if (!Double.isFinite(o.loss()) || !finite(gradNorm)) {
+                    return end(step, true, o.loss(), Double.NaN, Double.NaN);
+                }
+                // this step's learning rates: the schedule may use the norms just measured (ELR warm-up, constrained ELR)
+                double base = schedule.needsMeasurement(step) ? schedule.lr(step, sigma, gradNorm) : schedule.lr(step);
+                if (schedule.perLayer()) {
+                    schedule.rates(step, sigma, gradNorm, layerRates);
+                } else {
+                    java.util.Arrays.fill(layerRates, base);
+                }
+                java.util.Arrays.fill(lrs, base);
+                for (int j = 0; j < normalized.length; j++) {
+                    lrs[normalized[j]] = layerRates[j];
+                }
+                view.set(step, b.epoch(), o, base, lrs, p);
+                notify(view, true);
+                // the update
+                net.update(lrs);
+                view.parameters = net.parameters();
+                notify(view, false);
+                lastLoss = o.loss();
+                boolean stopping = stop.getAsBoolean();
+                if (s.evalEvery() > 0 && (step + 1) % s.evalEvery() == 0 && eval != null && step + 1 < s.steps()) {
+                    evaluate(net, eval, step + 1);
+                }
+                if (ck.path() != null && (stopping || (s.checkpointEvery() > 0 && (step + 1) % s.checkpointEvery() == 0))) {
+                    save(ck, net, schedule, step + 1);
+                }
+                if (stopping) {
+                    throw new Trainer.Interrupted(step + 1);
+                }
+            }
+        }
+        double[] last = eval == null ? new double[] {Double.NaN, Double.NaN} : evaluate(net, eval, s.steps());
+        return end(s.steps(), false, lastLoss, last[0], last[1]);
+    }
+
+    /** Mean loss and accuracy over the whole evaluation set, in order. */
+    private double[] evaluate(TrainableNetwork net, BatchLoader eval, long step) {
+        double lossSum = 0;
+        double correct = 0;
+        long n = 0;
+        try (BatchStream batches = eval.epoch(0, 0)) {
+            while (batches.hasNext()) {
+                Batch b = batches.next();
+                TrainableNetwork.Outcome o = net.evaluate(b.images(), b.labels(), b.size(), b.channels(), b.height(), b.width());
+                lossSum += o.loss();
+                correct += o.accuracy();
+                n += b.size();
+            }
+        }
+        double loss = lossSum / Math.max(1, n);
+        double acc = correct / Math.max(1, n);
+        for (TrainingListener l : listeners) {
+            l.onEvaluation(step, loss, acc);
+        }
+        return new double[] {loss, acc};
+    }
+
+    private Result end(long steps, boolean diverged, double loss, double evalLoss, double evalAcc) {
+        TrainResult r = new TrainResult(diverged ? TrainResult.Reason.DIVERGED : TrainResult.Reason.MAX_UPDATES, steps, 0,
+                diverged ? Double.NaN : loss, diverged ? steps : -1, new double[0]);
+        listeners.forEach(l -> l.onEnd(r));
+        return new Result(diverged, steps, diverged ? steps : -1, loss, evalLoss, evalAcc);
+    }
+
+    private void save(Trainer.Checkpoints ck, TrainableNetwork net, LrSchedule schedule, long updates) {
+        Checkpoint c = new Checkpoint();
+        c.putText("kind", "image-classifier");
+        ck.meta().forEach(c::putText);
+        c.putLong("updates", updates);
+        c.putBytes("network", net.state());
+        c.putLongs("schedule", schedule.exportState());
+        for (TrainingListener l : listeners) {
+            l.saveState(c); // listeners flush their streams first: the checkpoint never points past their data
+        }
+        c.write(ck.path());
+    }
+
+    /** Indices of the scale-invariant tensors, in order: the "layers" whose ELRs are measured and steered. */
+    public static int[] normalizedTensors(Parameters p) {
+        return java.util.stream.IntStream.range(0, p.count()).filter(p::scaleInvariant).toArray();
+    }
+
+    private static void measure(Parameters p, int[] normalized, double[] sigma, double[] gradNorm) {
+        for (int j = 0; j < normalized.length; j++) {
+            sigma[j] = Math.sqrt(p.normSquared(normalized[j]));
+            gradNorm[j] = Math.sqrt(p.gradNormSquared(normalized[j]));
+        }
+    }
+
+    private static boolean finite(double[] a) {
+        for (double v : a) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void notify(View v, boolean before) {
+        for (TrainingListener l : listeners) {
+            if (v.step % l.every() == 0) {
+                if (before) {
+                    l.onStep(v);
+                } else {
+                    l.afterUpdate(v);
+                }
+            }
+        }
+    }
+
+    /** The step probes see; one mutable instance per run. */
+    private static final class View implements StepView {
+        long step;
+        int epoch;
+        double loss;
+        double accuracy;
+        double base;
+        double[] lrs;
+        Parameters parameters;
+
+        void set(long step, int epoch, TrainableNetwork.Outcome o, double base, double[] lrs, Parameters p) {
+            this.step = step;
+            this.epoch = epoch;
+            this.loss = o.loss();
+            this.accuracy = o.accuracy();
+            this.base = base;
+            this.lrs = lrs;
+            this.parameters = p;
+        }
+
+        @Override
+        public long step() {
+            return step;
+        }
+
+        @Override
+        public int epoch() {
+            return epoch;
+        }
+
+        @Override
+        public double loss() {
+            return loss;
+        }
+
+        @Override
+        public double accuracy() {
+            return accuracy;
+        }
+
+        @Override
+        public double learningRate() {
+            return base;
+        }
+
+        @Override
+        public double learningRate(int tensor) {
+            return lrs[tensor];
+        }
+
+        @Override
+        public Parameters parameters() {
+            return parameters;
+        }
+    }
+
+    /** Text fields every checkpoint of a run carries (see {@link Trainer.Checkpoints}). */
+    public static Map<String, String> meta(String fingerprint, int threads, String run) {
+        return Map.of("fingerprint", fingerprint, "threads", Integer.toString(threads), "run", run);
+    }
+}

@@ -1,0 +1,26 @@
+package org.layerwise.train;
+
+/**
+ * A convolutional network and its optimizer, as a study asks an engine for them (no native types).
+ *
+ * @param family          "cifar-resnet" (ResNet v1 for 32x32 inputs, depth 6n+2) or "imagenet-resnet" (18, 34, 50 ...)
+ * @param depth           number of weight layers
+ * @param classes         outputs of the classifier
+ * @param inputChannels   3 for RGB
+ * @param residual        true: identity/projection shortcuts ("short"); false: the same blocks without them ("no-short")
+ * @param affineBatchNorm BatchNorm with learned scale and shift (off in the paper's setting)
+ * @param shortcut        "A" (parameter-free) or "B" (1x1 conv + BN projection)
+ * @param device          "cpu" or "cuda"
+ * @param threads         CPU threads for the engine's operators
+ * @param momentum        SGD momentum (0 in the paper's setting)
+ * @param weightDecay     L2 added to the gradient, as torch.optim.SGD (0 in the paper's setting)
+ * @param nesterov        Nesterov momentum
+ * @param seed            initialisation seed
+ */
+public record NetworkSpec(String family, int depth, int classes, int inputChannels, boolean residual, boolean affineBatchNorm,
+                          String shortcut, String device, int threads, double momentum, double weightDecay, boolean nesterov, long seed) {
+    /** "ResNet-20 (no-short)" */
+    public String label() {
+        return "ResNet-" + depth + " (" + (residual ? "short" : "no-short") + ")";
+    }
+}

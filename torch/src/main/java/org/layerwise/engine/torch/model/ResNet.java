@@ -283,7 +283,7 @@ public final class ResNet implements AutoCloseable {
                 out = out.add(input);
                 break;
             case PAD:
-                out = out.add(padShortcut(input, block));
+                out = out.add(optionA(input, block.stride(), block.outChannels()));
                 break;
             case PROJECTION:
                 out = out.add(norm(conv(input, block.projection()), block.projectionNorm()));
@@ -294,15 +294,15 @@ public final class ResNet implements AutoCloseable {
         return torch.relu(out);
     }
 
-    /** Option A: every stride-th row and column, new channels zero, half before and half after. */
-    private static Tensor padShortcut(Tensor x, Plan.Block block) {
+    /** Option A: every stride-th row and column of x, the new channels zero, half before and half after the old ones. */
+    static Tensor optionA(Tensor x, int stride, int outChannels) {
         Tensor sub = x;
-        if (block.stride() > 1) {
-            sub = sub.slice(2, new LongOptional(0), new LongOptional(), block.stride())
-                    .slice(3, new LongOptional(0), new LongOptional(), block.stride());
+        if (stride > 1) {
+            sub = sub.slice(2, new LongOptional(0), new LongOptional(), stride)
+                    .slice(3, new LongOptional(0), new LongOptional(), stride);
         }
-        int extra = block.outChannels() - block.inChannels();
-        int before = extra / 2;
+        long extra = outChannels - x.size(1);
+        long before = extra / 2;
         return torch.constant_pad_nd(sub, new long[] {0, 0, 0, 0, before, extra - before}, new Scalar(0.0));
     }
 

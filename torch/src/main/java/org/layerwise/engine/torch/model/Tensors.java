@@ -58,10 +58,10 @@ public final class Tensors {
     public static double[] toDoubles(Tensor t) {
         Tensor c = t.detach().cpu().contiguous();
         double[] out = new double[Math.toIntExact(c.numel())];
-        if (c.scalar_type() == torch.ScalarType.Double) {
+        if (is(c, torch.ScalarType.Double)) {
             DoubleBuffer b = c.createBuffer();
             b.get(out);
-        } else if (c.scalar_type() == torch.ScalarType.Float) {
+        } else if (is(c, torch.ScalarType.Float)) {
             FloatBuffer b = c.createBuffer();
             for (int i = 0; i < out.length; i++) {
                 out[i] = b.get(i);
@@ -77,11 +77,11 @@ public final class Tensors {
         Tensor c = t.detach().cpu().contiguous();
         int n = Math.toIntExact(c.numel());
         ByteBuffer bytes;
-        if (c.scalar_type() == torch.ScalarType.Double) {
+        if (is(c, torch.ScalarType.Double)) {
             bytes = ByteBuffer.allocate(8 * n).order(ByteOrder.LITTLE_ENDIAN);
             DoubleBuffer src = c.createBuffer();
             bytes.asDoubleBuffer().put(src);
-        } else if (c.scalar_type() == torch.ScalarType.Float) {
+        } else if (is(c, torch.ScalarType.Float)) {
             bytes = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
             FloatBuffer src = c.createBuffer();
             bytes.asFloatBuffer().put(src);
@@ -100,7 +100,7 @@ public final class Tensors {
         ByteBuffer bytes = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         Tensor host;
         long[] shape = new long[] {n};
-        if (target.scalar_type() == torch.ScalarType.Double) {
+        if (is(target, torch.ScalarType.Double)) {
             double[] v = new double[n];
             bytes.asDoubleBuffer().get(v);
             host = Tensor.create(v, shape);
@@ -110,6 +110,11 @@ public final class Tensors {
             host = Tensor.create(v, shape);
         }
         target.copy_(host.view(shape(target)));
+    }
+
+    /** JavaCPP hands out fresh enum constants for native scalar types, so compare their values, not the references. */
+    private static boolean is(Tensor t, torch.ScalarType type) {
+        return t.scalar_type().value == type.value;
     }
 
     /** The shape as a Java array. */

@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeAll;
+import org.layerwise.engine.torch.Natives;
 import org.junit.jupiter.api.Test;
 import org.layerwise.util.Rng;
 
@@ -22,6 +23,7 @@ import org.layerwise.util.Rng;
 class ResNetTest {
     @BeforeAll
     static void threads() {
+        Natives.load(); // before any torch.* call: loads libtorch the safe way (see Natives)
         torch.set_num_threads(1); // tiny tensors: a second OpenMP thread only adds spin-waiting on a shared machine
     }
 

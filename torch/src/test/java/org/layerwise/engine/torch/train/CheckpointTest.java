@@ -14,6 +14,7 @@ import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeAll;
+import org.layerwise.engine.torch.Natives;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerwise.data.DataException;
@@ -30,6 +31,7 @@ class CheckpointTest {
 
     @BeforeAll
     static void threads() {
+        Natives.load(); // before any torch.* call: loads libtorch the safe way (see Natives)
         torch.set_num_threads(1);
     }
 

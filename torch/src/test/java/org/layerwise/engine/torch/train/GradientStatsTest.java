@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeAll;
+import org.layerwise.engine.torch.Natives;
 import org.junit.jupiter.api.Test;
 import org.layerwise.engine.torch.model.ResNet;
 import org.layerwise.engine.torch.model.ResNetSpec;
@@ -18,6 +19,7 @@ import org.layerwise.engine.torch.model.Tensors;
 class GradientStatsTest {
     @BeforeAll
     static void threads() {
+        Natives.load(); // before any torch.* call: loads libtorch the safe way (see Natives)
         torch.set_num_threads(1);
     }
 

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeAll;
+import org.layerwise.engine.torch.Natives;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import org.layerwise.engine.torch.model.Tensors;
 class SgdTest {
     @BeforeAll
     static void threads() {
+        Natives.load(); // before any torch.* call: loads libtorch the safe way (see Natives)
         torch.set_num_threads(1);
     }
 

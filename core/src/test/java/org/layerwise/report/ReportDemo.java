@@ -8,8 +8,9 @@ import java.util.Random;
 
 /**
  * An example page with every instrument on made-up numbers shaped like a depth-scaling study's, for
- * looking at (render it with {@code -Dlayerwise.demoDir=/tmp/report-instruments-demo}) and for the
- * page-level checks of {@link ReportDemoTest}.
+ * looking at (its {@code main} writes /tmp/report-instruments-demo/report.html; pass another folder,
+ * and "live" as a second argument for the live banner) and for the page-level checks of
+ * {@link HtmlReportTest}.
  */
 final class ReportDemo {
     static final double[] DEPTHS = {3, 5, 10, 20, 50, 100, 200, 500, 1000, 2000};

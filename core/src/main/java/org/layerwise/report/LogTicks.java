@@ -147,7 +147,8 @@ public final class LogTicks {
                     List<BigDecimal> out = new ArrayList<>();
                     for (long i = first; i <= last; i++) {
                         BigDecimal v = step.multiply(BigDecimal.valueOf(i));
-                        if (inside(v.doubleValue(), lo, hi)) {
+                        boolean distinct = out.isEmpty() || v.doubleValue() > out.get(out.size() - 1).doubleValue();
+                        if (inside(v.doubleValue(), lo, hi) && distinct) {
                             out.add(v);
                         }
                     }
@@ -157,11 +158,14 @@ public final class LogTicks {
                 }
             }
         }
-        throw new IllegalStateException("no round ticks in [" + lo + ", " + hi + "]");
+        // a range at the limit of double precision: its two ends, written out in full so they differ
+        return List.of(new BigDecimal(lo).round(new MathContext(17)), new BigDecimal(hi).round(new MathContext(17)));
     }
 
+    /** In [lo, hi], with a relative slack for rounding that never exceeds a billionth of the range itself. */
     private static boolean inside(double v, double lo, double hi) {
-        return v >= lo * (1 - EPS) && v <= hi * (1 + EPS) && v > 0 && Double.isFinite(v);
+        double slack = EPS * Math.min(1, hi / lo - 1);
+        return v >= lo * (1 - slack) && v <= hi * (1 + slack) && v > 0 && Double.isFinite(v);
     }
 
     /** 2..9 times each power of ten (up to 6 decades), or the skipped powers of ten of a thinned wide axis. */

@@ -132,6 +132,10 @@ class LogTicksTest {
         assertSound(6.25e-4, 6.45e-4, 12, LogTicks.ticks(6.25e-4, 6.45e-4, 12));
         assertSound(0.0195, 0.0305, 12, LogTicks.ticks(0.0195, 0.0305, 12));
         assertSound(1, 1 + 1e-6, 12, LogTicks.ticks(1, 1 + 1e-6, 12));
+        LogTicks.Ticks tiny = LogTicks.ticks(1, Math.nextUp(1.0), 12);
+        assertEquals(List.of(1.0, Math.nextUp(1.0)), tiny.major().stream().map(LogTicks.Tick::value).toList(),
+                "a range at the limit of precision shows its ends");
+        assertEquals(2, new java.util.HashSet<>(tiny.labels()).size(), "two adjacent doubles still read differently: " + tiny.labels());
     }
 
     @Test

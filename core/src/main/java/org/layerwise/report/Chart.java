@@ -164,6 +164,7 @@ public final class Chart {
         return this;
     }
 
+    /** True if nothing was added to draw. */
     public boolean isEmpty() {
         return series.isEmpty() && keyed.isEmpty();
     }
@@ -199,7 +200,7 @@ public final class Chart {
             r.setSeriesLinesVisible(index, s.line());
             r.setSeriesShapesVisible(index, s.markers());
             r.setSeriesShape(index, new Ellipse2D.Double(-4, -4, 8, 8));
-            r.setSeriesStroke(index, new BasicStroke(s.markers() ? 1f : 2.2f));
+            r.setSeriesStroke(index, new BasicStroke(s.line() ? 2.2f : 1f));
             index++;
         }
         r.setLegendItemLabelGenerator((dataset, i) -> names.get(i));
@@ -312,7 +313,7 @@ public final class Chart {
         if (log) {
             axis = new ExponentAxis(Notation.format(label), range[0], range[1], given);
         } else {
-            NumberAxis a = new NumberAxis(Notation.format(label));
+            NumberAxis a = new SparseNumberAxis(Notation.format(label));
             a.setAutoRange(false);
             a.setRange(range[0], range[1]);
             axis = a;
@@ -390,7 +391,7 @@ public final class Chart {
             l.setGivenTicks(given);
             a = l;
         } else {
-            NumberAxis n = new NumberAxis(Notation.format(label));
+            NumberAxis n = new SparseNumberAxis(Notation.format(label));
             n.setAutoRangeIncludesZero(false);
             a = n;
         }

@@ -55,6 +55,7 @@ public final class HtmlReport {
         private final List<Object[]> rows = new ArrayList<>();
         private final Align[] align;
 
+        /** A table with these column headings. */
         public Table(String... header) {
             if (header.length == 0) {
                 throw new IllegalArgumentException("a table needs at least one column");
@@ -78,6 +79,7 @@ public final class HtmlReport {
             return this;
         }
 
+        /** The number of rows. */
         public int size() {
             return rows.size();
         }
@@ -145,6 +147,7 @@ public final class HtmlReport {
     private int refreshSeconds;
     private Instant lastUpdated;
 
+    /** A page with this title (also its h1 heading). */
     public HtmlReport(String title) {
         this.title = title;
     }
@@ -215,6 +218,7 @@ public final class HtmlReport {
         return this;
     }
 
+    /** A paragraph of plain text. */
     public HtmlReport paragraph(String text) {
         blocks.add(base -> "<p>" + escape(text) + "</p>\n");
         return this;
@@ -231,6 +235,7 @@ public final class HtmlReport {
         return "<span class=\"tag tag-" + source.name().toLowerCase(Locale.ROOT) + "\">" + escape(source.tag()) + "</span>";
     }
 
+    /** A table, as it is when the page is rendered. */
     public HtmlReport table(Table table) {
         blocks.add(base -> table.html());
         return this;

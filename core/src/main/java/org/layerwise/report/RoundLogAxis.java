@@ -16,6 +16,7 @@ public final class RoundLogAxis extends LogAxis {
 
     private double[] given = new double[0];
 
+    /** A base-10 log axis with this label; set its range before drawing. */
     public RoundLogAxis(String label) {
         super(label);
         setBase(10);

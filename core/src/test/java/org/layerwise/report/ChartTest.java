@@ -68,6 +68,17 @@ class ChartTest {
     }
 
     @Test
+    void linearAxesAreNotAWallOfLabels() {
+        double[] s = {0, 0.25, 0.5, 0.75, 1};
+        Chart c = new Chart("t", null, "s = k / L", "value", false, false).line("a", s, new double[] {1.86, 1.80, 1.72, 1.61, 1.53}, 0);
+        List<String> y = drawnLabels(c.build(), true);
+        List<String> x = drawnLabels(c.build(), false);
+        assertTrue(y.size() >= 3 && y.size() <= 11, "y labels " + y);
+        assertTrue(x.size() >= 3 && x.size() <= 11, "x labels " + x);
+        assertEquals(y.size(), new HashSet<>(y).size());
+    }
+
+    @Test
     void fontsAreReadableAtTheReportWidth() throws Exception {
         Chart c = new Chart("Title", "a subtitle", "depth L", "max_k ||A_k||", true, true)
                 .points("|delta_k| A_k", new double[] {3, 30, 300}, new double[] {1, 0.1, 0.01}, 0).horizontal("target epsilon", 0.05);

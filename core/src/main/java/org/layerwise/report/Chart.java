@@ -2,35 +2,59 @@ package org.layerwise.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
-import java.awt.Rectangle;
+import java.awt.Graphics2D;
+import java.awt.Paint;
+import java.awt.Stroke;
 import java.awt.geom.Ellipse2D;
+import java.awt.geom.Line2D;
 import java.awt.image.BufferedImage;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
+import java.util.Locale;
+import java.util.TreeSet;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.LegendItem;
+import org.jfree.chart.LegendItemCollection;
+import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.block.LengthConstraintType;
+import org.jfree.chart.block.RectangleConstraint;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.PaintScale;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.title.PaintScaleLegend;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.jfree.svg.SVGGraphics2D;
-import org.layerwise.io.AtomicFiles;
 
-/** An instrument: draws stored numbers as an x-y chart and saves it as PNG and SVG. Computes nothing. */
+/**
+ * An instrument: draws stored numbers as an x-y chart and saves it as PNG and SVG. Computes nothing.
+ *
+ * <p>Log axes tick at round values with distinct labels ({@link LogTicks}); titles, axis labels and
+ * series names may use the ASCII markup of {@link Notation} ({@code |delta_k| A_k}, {@code L^beta}).
+ * Many curves that differ by a number (a loss curve per depth) are added with
+ * {@link #curve(double, double[], double[])}: they are coloured by that number on the viridis map and
+ * explained by one colour bar instead of one legend entry each. Drawn 1000 px wide (fonts 14-18 px).
+ */
 public final class Chart {
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
         new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
+    private static final Color REFERENCE = new Color(0x444444);
+    private static final float[][] REFERENCE_DASHES = {{8f, 5f}, {2f, 4f}, {12f, 4f, 2f, 4f}};
 
     /** A named series; drawn as markers, as a line, or both; {@code color} pairs a fit with its points (-1: next). */
     public record Series(String name, double[] x, double[] y, boolean line, boolean markers, int color) {
+    }
+
+    private record Keyed(double key, double[] x, double[] y) {
+    }
+
+    private record Reference(String label, double y) {
     }
 
     private final String title;
@@ -40,8 +64,20 @@ public final class Chart {
     private final boolean logX;
     private final boolean logY;
     private final List<Series> series = new ArrayList<>();
-    private final List<double[]> hLines = new ArrayList<>();
+    private final List<Keyed> keyed = new ArrayList<>();
+    private final List<Reference> references = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private double[] givenX = new double[0];
+    private double[] givenY = new double[0];
+    private String keyLabel = "key";
+    private boolean keyLog;
+    private int height = 600;
 
+    /**
+     * @param subtitle one line under the title (may be null); notes about absent reference lines are appended
+     * @param logX     base-10 log x axis (points with x &lt;= 0 are left out)
+     * @param logY     base-10 log y axis (points with y &lt;= 0 are left out)
+     */
     public Chart(String title, String subtitle, String xLabel, String yLabel, boolean logX, boolean logY) {
         this.title = title;
         this.subtitle = subtitle;
@@ -51,121 +87,355 @@ public final class Chart {
         this.logY = logY;
     }
 
+    /** Adds a series with its own legend entry. */
     public Chart add(Series s) {
         series.add(s);
         return this;
     }
 
+    /** Adds a series drawn as markers; {@code color} indexes the palette (-1: the next unused). */
     public Chart points(String name, double[] x, double[] y, int color) {
         return add(new Series(name, x, y, false, true, color));
     }
 
+    /** Adds a series drawn as a line; {@code color} indexes the palette (-1: the next unused). */
     public Chart line(String name, double[] x, double[] y, int color) {
         return add(new Series(name, x, y, true, false, color));
     }
 
-    /** A horizontal reference line (e.g. the target loss epsilon). */
-    public Chart horizontal(double y) {
-        hLines.add(new double[] {y});
+    /**
+     * Adds one of many curves told apart by a number (depth, seed, learning rate): drawn as a thin line
+     * coloured by {@code key} on the viridis map, with no legend entry; a colour bar labelled as set by
+     * {@link #colourKey(String, boolean)} explains the colours.
+     */
+    public Chart curve(double key, double[] x, double[] y) {
+        if (!Double.isFinite(key)) {
+            throw new IllegalArgumentException("a curve's colour key must be finite, got " + key);
+        }
+        keyed.add(new Keyed(key, x, y));
         return this;
     }
 
+    /** The label of the colour bar of {@link #curve} keys, and whether keys are coloured on a log scale. */
+    public Chart colourKey(String label, boolean log) {
+        this.keyLabel = label;
+        this.keyLog = log;
+        return this;
+    }
+
+    /** A horizontal reference line (e.g. the target loss epsilon), labelled in the legend by its value. */
+    public Chart horizontal(double y) {
+        return horizontal("reference", y);
+    }
+
+    /**
+     * A horizontal dashed reference line, listed in the legend as "label = value". If it cannot be drawn
+     * (not a finite number, or not positive on a log y axis) the subtitle says so instead.
+     */
+    public Chart horizontal(String label, double y) {
+        if (!Double.isFinite(y)) {
+            notes.add("no " + label + " line: not set");
+        } else if (logY && y <= 0) {
+            notes.add("no " + label + " line: " + label + " = " + LogTicks.label(y) + " is not on a log axis");
+        } else {
+            references.add(new Reference(label, y));
+        }
+        return this;
+    }
+
+    /** Extra labelled ticks on a log x axis, e.g. the trained depths (ignored on a linear axis). */
+    public Chart ticksX(double... values) {
+        givenX = values.clone();
+        return this;
+    }
+
+    /** Extra labelled ticks on a log y axis (ignored on a linear axis). */
+    public Chart ticksY(double... values) {
+        givenY = values.clone();
+        return this;
+    }
+
+    /** Drawing height in pixels (the width is always 1000); the legend, when tall, adds to it. */
+    public Chart height(int pixels) {
+        if (pixels < 200 || pixels > 4000) {
+            throw new IllegalArgumentException("chart height must be 200..4000 px, got " + pixels);
+        }
+        this.height = pixels;
+        return this;
+    }
+
+    /** True if nothing was added to draw. */
     public boolean isEmpty() {
-        return series.isEmpty();
+        return series.isEmpty() && keyed.isEmpty();
+    }
+
+    private boolean usable(double x, double y) {
+        return Double.isFinite(x) && Double.isFinite(y) && (!logX || x > 0) && (!logY || y > 0);
     }
 
     JFreeChart build() {
         XYSeriesCollection data = new XYSeriesCollection();
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer();
+        r.setLegendLine(new Line2D.Double(-14, 0, 14, 0));
+        r.setDrawSeriesLineAsPath(true);
+        double[] keyRange = keyRange();
+        List<String> names = new ArrayList<>();
+        int index = 0;
+        for (Keyed k : keyed) {
+            data.addSeries(xy(index, k.x(), k.y()));
+            names.add("");
+            r.setSeriesPaint(index, keyColour(k.key(), keyRange));
+            r.setSeriesLinesVisible(index, true);
+            r.setSeriesShapesVisible(index, false);
+            r.setSeriesStroke(index, new BasicStroke(keyed.size() > 20 ? 1.3f : 1.8f));
+            r.setSeriesVisibleInLegend(index, false);
+            index++;
+        }
         int next = 0;
-        for (int i = 0; i < series.size(); i++) {
-            Series s = series.get(i);
-            XYSeries xy = new XYSeries(s.name(), false, true);
-            for (int k = 0; k < s.x().length; k++) {
-                double x = s.x()[k];
-                double y = s.y()[k];
-                if (Double.isFinite(x) && Double.isFinite(y) && (!logX || x > 0) && (!logY || y > 0)) {
-                    xy.add(x, y);
-                }
-            }
-            data.addSeries(xy);
+        for (Series s : series) {
+            data.addSeries(xy(index, s.x(), s.y()));
+            names.add(Notation.format(s.name()));
             int c = s.color() >= 0 ? s.color() : next++;
-            r.setSeriesPaint(i, PALETTE[c % PALETTE.length]);
-            r.setSeriesLinesVisible(i, s.line());
-            r.setSeriesShapesVisible(i, s.markers());
-            r.setSeriesShape(i, new Ellipse2D.Double(-3, -3, 6, 6));
-            r.setSeriesStroke(i, new BasicStroke(s.markers() ? 1f : 2f));
+            r.setSeriesPaint(index, PALETTE[c % PALETTE.length]);
+            r.setSeriesLinesVisible(index, s.line());
+            r.setSeriesShapesVisible(index, s.markers());
+            r.setSeriesShape(index, new Ellipse2D.Double(-4, -4, 8, 8));
+            r.setSeriesStroke(index, new BasicStroke(s.line() ? 2.2f : 1f));
+            index++;
         }
-        ValueAxis xa = axis(xLabel, logX);
-        ValueAxis ya = axis(yLabel, logY);
-        XYPlot plot = new XYPlot(data, xa, ya, r);
+        r.setLegendItemLabelGenerator((dataset, i) -> names.get(i));
+        XYPlot plot = new XYPlot(data, axis(xLabel, logX, xRange(), givenX), axis(yLabel, logY, yRange(), givenY), r);
         plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(new Color(0xdddddd));
-        plot.setRangeGridlinePaint(new Color(0xdddddd));
-        for (double[] h : hLines) {
-            ValueMarker m = new ValueMarker(h[0], Color.GRAY, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                    new float[] {6f, 4f}, 0f));
-            plot.addRangeMarker(m);
+        plot.setOutlinePaint(new Color(0x888888));
+        plot.setDomainGridlinePaint(ChartStyle.GRID);
+        plot.setRangeGridlinePaint(ChartStyle.GRID);
+        plot.setDomainGridlineStroke(new BasicStroke(1f));
+        plot.setRangeGridlineStroke(new BasicStroke(1f));
+        plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
+        LegendItemCollection items = new LegendItemCollection();
+        LegendItemCollection fromRenderer = r.getLegendItems();
+        for (int i = 0; i < fromRenderer.getItemCount(); i++) {
+            LegendItem item = fromRenderer.get(i);
+            item.setLabelFont(ChartStyle.LEGEND);
+            items.add(item);
         }
-        JFreeChart chart = new JFreeChart(title, new Font("SansSerif", Font.BOLD, 15), plot, true);
-        if (subtitle != null && !subtitle.isEmpty()) {
-            chart.addSubtitle(new TextTitle(subtitle, new Font("SansSerif", Font.PLAIN, 11)));
+        for (int i = 0; i < references.size(); i++) {
+            Reference ref = references.get(i);
+            Stroke dashed = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                    REFERENCE_DASHES[i % REFERENCE_DASHES.length], 0f);
+            plot.addRangeMarker(new ValueMarker(ref.y(), REFERENCE, dashed));
+            LegendItem item = new LegendItem(Notation.format(ref.label()) + " = " + LogTicks.label(ref.y()), null, null, null,
+                    new Line2D.Double(-14, 0, 14, 0), dashed, REFERENCE);
+            item.setLabelFont(ChartStyle.LEGEND);
+            items.add(item);
         }
-        chart.setBackgroundPaint(Color.WHITE);
+        plot.setFixedLegendItems(items);
+        JFreeChart chart = ChartStyle.chart(title, subtitleWithNotes(), plot, items.getItemCount() > 0);
+        if (!keyed.isEmpty()) {
+            chart.addSubtitle(colourBar(keyRange));
+        }
         return chart;
     }
 
-    private static ValueAxis axis(String label, boolean log) {
-        if (log) {
-            LogAxis a = new LogAxis(label);
-            a.setBase(10);
-            a.setSmallestValue(1e-300);
-            a.setNumberFormatOverride(new TickFormat());
-            return a;
+    /** Series keyed by their index (names may repeat); points that cannot be drawn are left out. */
+    private XYSeries xy(int key, double[] x, double[] y) {
+        XYSeries s = new XYSeries(key, false, true);
+        for (int k = 0; k < Math.min(x.length, y.length); k++) {
+            if (usable(x[k], y[k])) {
+                s.add(x[k], y[k]);
+            }
         }
-        NumberAxis a = new NumberAxis(label);
-        a.setAutoRangeIncludesZero(false);
+        return s;
+    }
+
+    private String subtitleWithNotes() {
+        List<String> parts = new ArrayList<>();
+        if (subtitle != null && !subtitle.isBlank()) {
+            parts.add(subtitle);
+        }
+        parts.addAll(notes);
+        return String.join("; ", parts);
+    }
+
+    /** [min, max] of the keys in colour-scale units (log10 when the key scale is log). */
+    private double[] keyRange() {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Keyed k : keyed) {
+            double v = keyUnits(k.key());
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        if (!(lo < hi)) {
+            double mid = Double.isFinite(lo) ? lo : 0;
+            return new double[] {mid - 0.5, mid + 0.5};
+        }
+        return new double[] {lo, hi};
+    }
+
+    private double keyUnits(double key) {
+        if (keyLog && !(key > 0)) {
+            throw new IllegalArgumentException("a log colour key must be positive, got " + key);
+        }
+        return keyLog ? Math.log10(key) : key;
+    }
+
+    private Color keyColour(double key, double[] range) {
+        return ColourMap.colour((keyUnits(key) - range[0]) / (range[1] - range[0]) * ColourMap.LINE_END);
+    }
+
+    private PaintScaleLegend colourBar(double[] range) {
+        PaintScale scale = new PaintScale() {
+            @Override
+            public double getLowerBound() {
+                return range[0];
+            }
+
+            @Override
+            public double getUpperBound() {
+                return range[1];
+            }
+
+            @Override
+            public Paint getPaint(double v) {
+                return ColourMap.colour((v - range[0]) / (range[1] - range[0]) * ColourMap.LINE_END);
+            }
+        };
+        TreeSet<Double> distinct = new TreeSet<>();
+        keyed.forEach(k -> distinct.add(k.key()));
+        double[] given = distinct.size() <= 10 ? distinct.stream().mapToDouble(Double::doubleValue).toArray() : new double[0];
+        return colourBar(scale, keyLabel, keyLog, range, given);
+    }
+
+    /** A vertical colour bar at the right of the plot; its axis runs over colour-scale units. */
+    static PaintScaleLegend colourBar(PaintScale scale, String label, boolean log, double[] range, double[] given) {
+        ValueAxis axis;
+        if (log) {
+            axis = new ExponentAxis(Notation.format(label), range[0], range[1], given);
+        } else {
+            NumberAxis a = new SparseNumberAxis(Notation.format(label));
+            a.setAutoRange(false);
+            a.setRange(range[0], range[1]);
+            axis = a;
+        }
+        ChartStyle.axis(axis);
+        PaintScaleLegend bar = new PaintScaleLegend(scale, axis);
+        bar.setPosition(RectangleEdge.RIGHT);
+        bar.setAxisLocation(AxisLocation.TOP_OR_RIGHT);
+        bar.setStripWidth(16);
+        bar.setSubdivisionCount(256);
+        bar.setStripOutlineVisible(true);
+        bar.setStripOutlinePaint(new Color(0x888888));
+        bar.setAxisOffset(4);
+        bar.setMargin(new RectangleInsets(30, 14, 40, 0));
+        bar.setBackgroundPaint(Color.WHITE);
+        return bar;
+    }
+
+    private double[] xRange() {
+        List<double[]> xs = new ArrayList<>();
+        series.forEach(s -> xs.add(usableValues(s.x(), s.y(), true)));
+        keyed.forEach(k -> xs.add(usableValues(k.x(), k.y(), true)));
+        return range(xs, logX);
+    }
+
+    private double[] yRange() {
+        List<double[]> ys = new ArrayList<>();
+        series.forEach(s -> ys.add(usableValues(s.x(), s.y(), false)));
+        keyed.forEach(k -> ys.add(usableValues(k.x(), k.y(), false)));
+        ys.add(references.stream().mapToDouble(Reference::y).toArray());
+        return range(ys, logY);
+    }
+
+    private double[] usableValues(double[] x, double[] y, boolean wantX) {
+        int n = Math.min(x.length, y.length);
+        double[] out = new double[n];
+        int m = 0;
+        for (int k = 0; k < n; k++) {
+            if (usable(x[k], y[k])) {
+                out[m++] = wantX ? x[k] : y[k];
+            }
+        }
+        return java.util.Arrays.copyOf(out, m);
+    }
+
+    /** Data range plus a 4 % margin (of the decades on a log axis); a sensible default when empty or flat. */
+    static double[] range(List<double[]> values, boolean log) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double[] vs : values) {
+            for (double v : vs) {
+                if (Double.isFinite(v) && (!log || v > 0)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        if (lo > hi) {
+            return log ? new double[] {1, 10} : new double[] {0, 1};
+        }
+        if (log) {
+            double a = Math.log10(lo);
+            double b = Math.log10(hi);
+            double margin = Math.max(0.04 * (b - a), 0.05);
+            return new double[] {Math.pow(10, a - margin), Math.pow(10, b + margin)};
+        }
+        double margin = hi > lo ? 0.04 * (hi - lo) : (lo == 0 ? 1 : 0.1 * Math.abs(lo));
+        return new double[] {lo - margin, hi + margin};
+    }
+
+    static ValueAxis axis(String label, boolean log, double[] range, double[] given) {
+        ValueAxis a;
+        if (log) {
+            RoundLogAxis l = new RoundLogAxis(Notation.format(label));
+            l.setGivenTicks(given);
+            a = l;
+        } else {
+            NumberAxis n = new SparseNumberAxis(Notation.format(label));
+            n.setAutoRangeIncludesZero(false);
+            a = n;
+        }
+        a.setAutoRange(false);
+        a.setRange(range[0], range[1]);
+        ChartStyle.axis(a);
         return a;
     }
 
-    /** Log-axis ticks: plain numbers where they read well (0.01 .. 9999), scientific elsewhere. */
-    private static final class TickFormat extends java.text.NumberFormat {
-        private static final long serialVersionUID = 1L;
-
-        private final java.text.DecimalFormat plain = new java.text.DecimalFormat("0.##");
-        private final java.text.DecimalFormat sci = new java.text.DecimalFormat("0.#E0");
-
-        @Override
-        public StringBuffer format(double v, StringBuffer to, java.text.FieldPosition pos) {
-            double a = Math.abs(v);
-            return (a == 0 || (a >= 0.01 && a < 1e4) ? plain : sci).format(v, to, pos);
-        }
-
-        @Override
-        public StringBuffer format(long v, StringBuffer to, java.text.FieldPosition pos) {
-            return format((double) v, to, pos);
-        }
-
-        @Override
-        public Number parse(String source, java.text.ParsePosition pos) {
-            return plain.parse(source, pos);
-        }
+    /** Draws the chart into an image of the given size (for tests and previews). */
+    BufferedImage render(int w, int h) {
+        return ChartStyle.png(build(), w, h, null);
     }
 
     /** Writes {@code name}.png and {@code name}.svg into dir; returns the SVG text for embedding. */
     public String save(Path dir, String name) {
+        return saveFigure(dir, name).svg();
+    }
+
+    /** Writes {@code name}.png and {@code name}.svg (1000 px wide) into dir. */
+    public Figure saveFigure(Path dir, String name) {
         JFreeChart chart = build();
-        int w = 820;
-        int h = 520;
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        var g = img.createGraphics();
-        chart.draw(g, new Rectangle(w, h));
-        g.dispose();
-        AtomicFiles.write(dir.resolve(name + ".png"), out -> ImageIO.write(img, "png", out));
-        SVGGraphics2D svg = new SVGGraphics2D(w, h);
-        chart.draw(svg, new Rectangle(w, h));
-        String text = svg.getSVGElement();
-        AtomicFiles.write(dir.resolve(name + ".svg"), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
-        return text;
+        int h = height + extraLegendHeight(chart);
+        return ChartStyle.save(chart, dir, name, ChartStyle.WIDTH, h, s -> s);
+    }
+
+    /** How much taller than two rows the legend is at the drawing width. */
+    private static int extraLegendHeight(JFreeChart chart) {
+        LegendTitle legend = chart.getLegend();
+        if (legend == null) {
+            return 0;
+        }
+        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        try {
+            double h = legend.arrange(g, new RectangleConstraint(ChartStyle.WIDTH - 40, null, LengthConstraintType.FIXED,
+                    0, null, LengthConstraintType.NONE)).getHeight();
+            return (int) Math.max(0, Math.ceil(h - 2 * (ChartStyle.LEGEND.getSize() * 1.6 + 2)));
+        } finally {
+            g.dispose();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "Chart[%s, %d series, %d curves]", title, series.size(), keyed.size());
     }
 }

@@ -1,0 +1,180 @@
+package org.layerwise.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jfree.chart.ChartRenderingInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HeatmapTest {
+    @TempDir
+    Path dir;
+
+    /** The drawn colour at the centre of cell (row, col) of a rows x cols grid of equal cells filling the data area. */
+    private static int cellColour(BufferedImage img, Rectangle2D area, int rows, int cols, int row, int col) {
+        int x = (int) (area.getX() + (col + 0.5) * area.getWidth() / cols);
+        int y = (int) (area.getMaxY() - (row + 0.5) * area.getHeight() / rows);
+        return img.getRGB(x, y) & 0xffffff;
+    }
+
+    @Test
+    void aKnownSmallMatrixMapsToTheExpectedPixelColours() {
+        double[][] m = {{0, 1, 2}, {3, Double.NaN, 5}};
+        ChartRenderingInfo info = new ChartRenderingInfo();
+        BufferedImage img = new Heatmap("t", null, "column", "row", m).colourScale("v", false).render(1000, 560, info);
+        Rectangle2D area = info.getPlotInfo().getDataArea();
+        for (int r = 0; r < 2; r++) {
+            for (int c = 0; c < 3; c++) {
+                int expected = Double.isNaN(m[r][c]) ? ColourMap.MISSING.getRGB() & 0xffffff : ColourMap.rgb(m[r][c] / 5);
+                assertEquals(expected, cellColour(img, area, 2, 3, r, c), String.format("cell (%d, %d) = %s", r, c, m[r][c]));
+            }
+        }
+        assertEquals(0x440154, cellColour(img, area, 2, 3, 0, 0), "row 0 is at the bottom, the smallest value dark violet");
+    }
+
+    @Test
+    void logColourAndLogColumnsPlaceCellsByDecade() {
+        // columns at 1, 10, 100 on a log axis are equally wide; log colours put 10 halfway between 1 and 100
+        double[][] m = {{1, 10, 100}};
+        ChartRenderingInfo info = new ChartRenderingInfo();
+        BufferedImage img = new Heatmap("t", null, "step", "layer", m).columns(new double[] {1, 10, 100}, true).colourScale("v", true)
+                .render(1000, 560, info);
+        Rectangle2D area = info.getPlotInfo().getDataArea();
+        assertEquals(ColourMap.rgb(0), cellColour(img, area, 1, 3, 0, 0));
+        assertEquals(ColourMap.rgb(0.5), cellColour(img, area, 1, 3, 0, 1));
+        assertEquals(ColourMap.rgb(1), cellColour(img, area, 1, 3, 0, 2));
+    }
+
+    @Test
+    void downsamplingAveragesInColourScaleUnits() {
+        double[] one = {0};
+        double[] cols = {0, 1, 2, 3};
+        double[][] logMeans = Heatmap.downsample(new double[][] {{1, 100, 10, 1000}}, one, cols, new double[] {-0.5, 0.5},
+                new double[] {-0.5, 3.5}, true, 1, 2);
+        assertArrayEquals(new double[] {1, 2}, logMeans[0], 1e-12, "log10 of the geometric means of (1, 100) and (10, 1000)");
+        double[][] linear = Heatmap.downsample(new double[][] {{Double.NaN, 4, Double.NaN, Double.NaN}}, one, cols, new double[] {-0.5, 0.5},
+                new double[] {-0.5, 3.5}, false, 1, 2);
+        assertEquals(4, linear[0][0], 0, "missing cells are skipped");
+        assertTrue(Double.isNaN(linear[0][1]), "a pixel of missing cells only is missing");
+        double[][] up = Heatmap.downsample(new double[][] {{5, 7}}, one, new double[] {0, 1}, new double[] {-0.5, 0.5},
+                new double[] {-0.5, 1.5}, false, 1, 4);
+        assertArrayEquals(new double[] {5, 5, 7, 7}, up[0], 0, "a coarse matrix is drawn cell by cell");
+        double[][] rows = Heatmap.downsample(new double[][] {{1}, {3}, {5}, {7}}, new double[] {0, 1, 2, 3}, one,
+                new double[] {-0.5, 3.5}, new double[] {-0.5, 0.5}, false, 2, 1);
+        assertEquals(2, rows[0][0], 0, "rows 0 and 1 average into the bottom pixel row");
+        assertEquals(6, rows[1][0], 0);
+        double[][] negative = Heatmap.downsample(new double[][] {{-1, 0, 100}}, one, new double[] {0, 1, 2}, new double[] {-0.5, 0.5},
+                new double[] {-0.5, 2.5}, true, 1, 3);
+        assertTrue(Double.isNaN(negative[0][0]) && Double.isNaN(negative[0][1]), "non-positive values are missing on a log scale");
+        assertEquals(2, negative[0][2], 1e-12);
+    }
+
+    /** An independent slow average: every cell whose centre lies in a pixel, by brute force. */
+    @Test
+    void downsamplingAgreesWithBruteForceOnARandomMatrix() {
+        java.util.Random rnd = new java.util.Random(3);
+        int rows = 7;
+        int cols = 250;
+        double[][] m = new double[rows][cols];
+        double[] rc = new double[rows];
+        double[] cc = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            rc[r] = r;
+            for (int c = 0; c < cols; c++) {
+                m[r][c] = rnd.nextDouble() < 0.1 ? Double.NaN : Math.exp(rnd.nextGaussian());
+            }
+        }
+        for (int c = 0; c < cols; c++) {
+            cc[c] = Math.log10(c + 1.0);
+        }
+        double[] colRange = {Heatmap.edges(cc)[0], Heatmap.edges(cc)[cols]};
+        double[] rowRange = {-0.5, rows - 0.5};
+        int outCols = 40;
+        double[][] fast = Heatmap.downsample(m, rc, cc, rowRange, colRange, true, rows, outCols);
+        for (int r = 0; r < rows; r++) {
+            for (int p = 0; p < outCols; p++) {
+                double lo = colRange[0] + p * (colRange[1] - colRange[0]) / outCols;
+                double hi = colRange[0] + (p + 1) * (colRange[1] - colRange[0]) / outCols;
+                double sum = 0;
+                int n = 0;
+                boolean any = false;
+                for (int c = 0; c < cols; c++) {
+                    if (cc[c] >= lo && cc[c] < hi) {
+                        any = true;
+                        if (!Double.isNaN(m[r][c])) {
+                            sum += Math.log10(m[r][c]);
+                            n++;
+                        }
+                    }
+                }
+                if (!any) {
+                    // no centre in the pixel: the cell that covers the pixel's centre
+                    double mid = (lo + hi) / 2;
+                    double[] e = Heatmap.edges(cc);
+                    int cell = 0;
+                    while (e[cell + 1] <= mid) {
+                        cell++;
+                    }
+                    if (!Double.isNaN(m[r][cell])) {
+                        sum = Math.log10(m[r][cell]);
+                        n = 1;
+                    }
+                }
+                double expected = n == 0 ? Double.NaN : sum / n;
+                assertEquals(expected, fast[r][p], 1e-9, "row " + r + " pixel " + p);
+            }
+        }
+    }
+
+    @Test
+    void aLargeMatrixDrawsQuicklyAndSmall() throws Exception {
+        int layers = 110;
+        int steps = 100_000;
+        double[][] m = new double[layers][steps];
+        double[] x = new double[steps];
+        for (int c = 0; c < steps; c++) {
+            x[c] = c + 1;
+        }
+        for (int r = 0; r < layers; r++) {
+            for (int c = 0; c < steps; c++) {
+                m[r][c] = Math.pow(c + 1, -0.7) * (1 + r);
+            }
+        }
+        new Heatmap("t", null, "step", "layer", m).columns(x, true).colourScale("update", true).saveFigure(dir, "warm-up");
+        long t0 = System.nanoTime();
+        Figure f = new Heatmap("t", null, "step", "layer", m).columns(x, true).colourScale("update", true).saveFigure(dir, "big");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("110 x 100000 heatmap: PNG + SVG written in " + ms + " ms");
+        assertTrue(ms < 5000, "took " + ms + " ms");
+        assertTrue(Files.size(f.svgFile()) < 600_000 && Files.size(f.png()) < 600_000, "files are large");
+        assertTrue(f.svg().contains("data:image/png;base64,") && f.svg().contains("image-rendering:pixelated"), "raster not embedded");
+    }
+
+    @Test
+    void missingCellsAreNamedInTheSubtitle() {
+        String withNaN = new Heatmap("t", "s", "x", "y", new double[][] {{1, Double.NaN}}).saveFigure(dir, "nan").svg();
+        assertTrue(withNaN.contains("s; grey: no value"));
+        String without = new Heatmap("t", "s", "x", "y", new double[][] {{1, 2}}).saveFigure(dir, "full").svg();
+        assertTrue(!without.contains("grey"));
+    }
+
+    @Test
+    void badShapesAndCoordinatesAreRefusedClearly() {
+        IllegalArgumentException ragged = assertThrows(IllegalArgumentException.class,
+                () -> new Heatmap("t", null, "x", "y", new double[][] {{1, 2}, {3}}));
+        assertEquals("heatmap row 1 has 1 values, row 0 has 2", ragged.getMessage());
+        Heatmap h = new Heatmap("t", null, "x", "y", new double[][] {{1, 2, 3}});
+        IllegalArgumentException order = assertThrows(IllegalArgumentException.class, () -> h.columns(new double[] {1, 3, 2}, false));
+        assertTrue(order.getMessage().contains("column 2 is 2.0"), order.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> h.columns(new double[] {0, 1, 2}, true));
+        assertThrows(IllegalArgumentException.class, () -> h.columns(new double[] {1, 2}, false));
+        assertThrows(IllegalArgumentException.class, () -> h.colourRange(2, 1));
+    }
+}

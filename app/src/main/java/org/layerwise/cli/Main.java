@@ -43,6 +43,8 @@ public final class Main {
             commands:
               demo                      run the quick preset of every study and print where the reports are
               scaling                   depth-scaling study (Cohen, Cont, Rossier & Xu, ICML 2021)
+              elr <study>               weight dynamics of normalized ResNets (Mehmeti-Göpel & Wand, ICML 2024):
+                                        train, model-check, critical-lr, trainability, constant-lr
               report <study-folder>     redraw the analysis, plots and report.html of any study folder
               bench scaling-kernel      fused kernel vs libtorch eager: ms per training step, memory
               test                      run the test suite (the launcher runs Maven)
@@ -81,11 +83,12 @@ public final class Main {
         try {
             return switch (cmd) {
                 case "scaling" -> study(StudyRegistry.get("scaling"), rest, out, terminal, null);
+                case "elr" -> elr(rest, out, terminal);
                 case "demo" -> demo(rest, out, terminal);
                 case "report" -> report(rest, out);
                 case "bench" -> bench(rest, out);
                 default -> {
-                    err.println("layerwise: unknown command '" + cmd + "'; commands: demo, scaling, report, bench, test (see layerwise --help)");
+                    err.println("layerwise: unknown command '" + cmd + "'; commands: demo, scaling, elr, report, bench, test (see layerwise --help)");
                     yield USAGE;
                 }
             };
@@ -258,14 +261,43 @@ public final class Main {
         return org.layerwise.config.OutputFolder.check("out", raw == null ? fallback : raw);
     }
 
+    /** The ELR studies, by their name after "elr-". */
+    static final List<String> ELR_STUDIES = List.of("train", "model-check", "critical-lr", "trainability", "constant-lr");
+
+    static int elr(List<String> args, PrintStream out, boolean terminal) {
+        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
+            StringBuilder sb = new StringBuilder("""
+                    layerwise elr <study> [--preset quick|paper] [--out FOLDER] [--KEY VALUE ...]
+
+                    Per-layer effective learning rates (ELRs) of BatchNorm ResNets with and without residual connections
+                    (Mehmeti-Göpel & Wand, ICML 2024). Every study has a quick preset (CPU, minutes, Fashion-MNIST offline)
+                    and a paper preset (GPU scale). 'layerwise elr <study> --help' lists its settings.
+
+                    studies:
+                    """);
+            for (String s : ELR_STUDIES) {
+                sb.append(String.format("  %-13s %s%n", s, StudyRegistry.get("elr-" + s).title()));
+            }
+            out.print(sb);
+            return args.isEmpty() ? USAGE : 0;
+        }
+        String name = args.get(0);
+        if (!ELR_STUDIES.contains(name)) {
+            throw new ConfigException("elr: unknown study '" + name + "'; studies: " + String.join(", ", ELR_STUDIES));
+        }
+        return study(StudyRegistry.get("elr-" + name), args.subList(1, args.size()), out, terminal, "elr " + name);
+    }
+
     static int demo(List<String> args, PrintStream out, boolean terminal) {
         Map<String, String> own = new LinkedHashMap<>();
         own.put("out", "runs/demo");
         own.put("help", null);
         Map<String, String> f = flags(args, own, List.of(), new ArrayList<>());
         if (own.get("help") != null) {
-            out.println("layerwise demo [--out FOLDER]\n\nRuns the quick preset of every study the toolkit has (today: the depth-scaling study)"
-                    + "\non built-in synthetic data and prints where each report is. Default folder: runs/demo.");
+            out.println("layerwise demo [--out FOLDER]\n\nRuns the quick presets, with no data to download: the depth-scaling study on its"
+                    + "\nbuilt-in synthetic data (~1 min), and the ELR trainability study (ResNet-20 short and no-short, without and with"
+                    + "\nthe ELR warm-up) on Fashion-MNIST from Debian's dataset-fashion-mnist (~5 min on 2 cores); prints where each"
+                    + "\nreport is. Default folder: runs/demo.");
             return 0;
         }
         if (!f.isEmpty()) {
@@ -273,10 +305,16 @@ public final class Main {
         }
         Path base = outputFolder(own.get("out"), "runs/demo");
         Path scaling = base.resolve("scaling-quick");
+        Path elr = base.resolve("elr-trainability-quick");
         int rc = study(StudyRegistry.get("scaling"), List.of("--preset", "quick", "--out", scaling.toString()), out, terminal, null);
         out.println();
-        out.println("demo done. Open the report: " + scaling.resolve("report.html").toAbsolutePath());
-        return rc;
+        int rc2 = study(StudyRegistry.get("elr-trainability"), List.of("--preset", "quick", "--out", elr.toString()), out, terminal,
+                "elr trainability");
+        out.println();
+        out.println("demo done. Open the reports:");
+        out.println("  " + scaling.resolve("report.html").toAbsolutePath());
+        out.println("  " + elr.resolve("report.html").toAbsolutePath());
+        return Math.max(rc, rc2);
     }
 
     static int report(List<String> args, PrintStream out) {

@@ -125,6 +125,11 @@ public final class ConfigSpec {
         return add(new Key(name, Kind.PATH, def, List.of(), Range.ANY, emptyAllowed, help));
     }
 
+    /** A non-empty text value (e.g. a comma-separated list that the study checks item by item). */
+    public ConfigSpec text(String name, String def, String help) {
+        return add(new Key(name, Kind.STRING, def, List.of(), Range.ANY, false, help));
+    }
+
     /** A non-empty path that must be given (no default). */
     public ConfigSpec requiredPath(String name, String help) {
         return path(name, null, false, help);

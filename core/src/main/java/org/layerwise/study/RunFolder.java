@@ -148,6 +148,30 @@ public final class RunFolder {
         }
     }
 
+    /**
+     * The run's checkpoint if it is usable for this run (readable, of this format, with this
+     * fingerprint); otherwise null, after saying why and clearing the folder: a damaged or foreign
+     * checkpoint costs the updates since the run started, never a wrong result.
+     */
+    public org.layerwise.train.Checkpoint usableCheckpoint(String fingerprint, java.io.PrintStream log) {
+        if (!Files.exists(checkpoint())) {
+            return null;
+        }
+        String why;
+        try {
+            org.layerwise.train.Checkpoint c = org.layerwise.train.Checkpoint.read(checkpoint());
+            if (c.has("fingerprint") && c.text("fingerprint").equals(fingerprint)) {
+                return c;
+            }
+            why = "was written by a run with other settings";
+        } catch (org.layerwise.train.Checkpoint.Unusable e) {
+            why = e.getMessage();
+        }
+        log.println(id + ": the checkpoint " + why + "; starting this run over");
+        clear();
+        return null;
+    }
+
     /** Deletes everything in the folder, so the run starts over. */
     public void clear() {
         if (!Files.isDirectory(dir)) {

@@ -19,6 +19,23 @@ package org.layerwise.train;
  */
 public record NetworkSpec(String family, int depth, int classes, int inputChannels, boolean residual, boolean affineBatchNorm,
                           String shortcut, String device, int threads, double momentum, double weightDecay, boolean nesterov, long seed) {
+    /** The ImageNet ResNet depths of He et al. (2016), Table 1. */
+    public static final java.util.List<Integer> IMAGENET_DEPTHS = java.util.List.of(18, 34, 50, 101, 152);
+
+    /**
+     * Why a depth does not exist in a family, or null when it does: CIFAR ResNets have 6n+2 layers
+     * (n >= 1), ImageNet ResNets one of {@link #IMAGENET_DEPTHS}. One rule for the engine and the configs.
+     */
+    public static String depthProblem(String family, int depth) {
+        if (family.equals("cifar-resnet") && (depth < 8 || (depth - 2) % 6 != 0)) {
+            return "a CIFAR ResNet has 6n+2 layers with n >= 1 (8, 14, 20, 32, 44, 56, 110, ...): " + depth + " is not one";
+        }
+        if (family.equals("imagenet-resnet") && !IMAGENET_DEPTHS.contains(depth)) {
+            return "an ImageNet ResNet has 18, 34, 50, 101 or 152 layers: " + depth + " is not one";
+        }
+        return null;
+    }
+
     /** "ResNet-20 (no-short)" */
     public String label() {
         return "ResNet-" + depth + " (" + (residual ? "short" : "no-short") + ")";

@@ -49,33 +49,9 @@ final class DepthRun {
         return c.float64() ? new ReferenceKernel(net) : new FusedKernel(net, threads, c.batchSize());
     }
 
-    /**
-     * The run's checkpoint if it is usable for this run; otherwise null, after saying why and removing it
-     * (a damaged or foreign checkpoint costs the updates since the run started, never a wrong result).
-     */
-    static Checkpoint usableCheckpoint(RunFolder folder, String fingerprint, RunContext ctx) {
-        Path p = folder.checkpoint();
-        if (!Files.exists(p)) {
-            return null;
-        }
-        String why;
-        try {
-            Checkpoint c = Checkpoint.read(p);
-            if (c.has("fingerprint") && c.text("fingerprint").equals(fingerprint)) {
-                return c;
-            }
-            why = "was written by a run with other settings";
-        } catch (Checkpoint.Unusable e) {
-            why = e.getMessage();
-        }
-        ctx.log().println(folder.id() + ": the checkpoint " + why + "; starting this run over");
-        folder.clear();
-        return null;
-    }
-
     static Map<String, Object> run(ScalingConfig c, Dataset data, int depth, int seedIndex, String fingerprint, RunFolder folder,
                                    RunContext ctx, boolean deepest) {
-        Checkpoint resume = usableCheckpoint(folder, fingerprint, ctx);
+        Checkpoint resume = folder.usableCheckpoint(fingerprint, ctx.log());
         try {
             return train(c, data, depth, seedIndex, fingerprint, folder, ctx, deepest, resume);
         } catch (Checkpoint.Unusable e) {

@@ -46,11 +46,9 @@ public record ResNetSpec(Family family, int depth, int classes, boolean residual
         if (shortcut == null) {
             throw new IllegalArgumentException("ResNet shortcut must be A or B, not null");
         }
-        if (family == Family.CIFAR && (depth < 8 || (depth - 2) % 6 != 0)) {
-            throw new IllegalArgumentException("CIFAR ResNet depth must be 6n+2 with n >= 1 (8, 14, 20, 32, 44, 56, 110, ...): got " + depth);
-        }
-        if (family == Family.IMAGENET && imagenetBlocks(depth) == null) {
-            throw new IllegalArgumentException("ImageNet ResNet depth must be 18, 34, 50, 101 or 152: got " + depth);
+        String problem = org.layerwise.train.NetworkSpec.depthProblem(family == Family.CIFAR ? "cifar-resnet" : "imagenet-resnet", depth);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem); // the rule lives in core, so configs check it without libtorch
         }
         if (classes < 1) {
             throw new IllegalArgumentException("ResNet classes must be at least 1: got " + classes);

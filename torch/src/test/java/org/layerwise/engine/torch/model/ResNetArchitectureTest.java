@@ -113,7 +113,7 @@ class ResNetArchitectureTest {
     @ValueSource(ints = {0, 2, 7, 9, 21, 111})
     void cifarDepthsOtherThan6nPlus2AreRejectedInOneLine(int depth) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResNetSpec.cifar(depth, 10));
-        assertTrue(e.getMessage().contains("6n+2") && e.getMessage().contains("got " + depth), e.getMessage());
+        assertTrue(e.getMessage().contains("6n+2") && e.getMessage().contains(": " + depth + " is not one"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
     }
 

@@ -1,0 +1,67 @@
+package org.layerwise.study.elr;
+
+import java.util.List;
+import java.util.Map;
+import org.layerwise.config.ConfigException;
+import org.layerwise.config.ConfigSpec;
+import org.layerwise.config.Range;
+import org.layerwise.study.RunContext;
+import org.layerwise.study.RunFolder;
+import org.layerwise.study.RunSpec;
+
+/**
+ * {@code elr critical-lr}: the predicted critical learning rate (depends only on the current ELRs
+ * [paper]; eta / sqrt(e_max e_min) [derived]) against empirical ones from a grid of rates tried from
+ * the same state and batch at chosen steps of a run (elr-model.md §5.2).
+ */
+public final class ElrCriticalLrStudy extends ElrStudy {
+    public ElrCriticalLrStudy() {
+        super("elr-critical-lr", "predicted against empirical critical learning rates from a grid of rates at chosen steps"
+                + " (Mehmeti-Göpel & Wand, ICML 2024, §4)");
+    }
+
+    @Override
+    ConfigSpec extend(ConfigSpec base) {
+        return base.text("at-steps", "0,20,100", "steps before which the grid is tried (each < steps)")
+                .text("factors", "0.05,0.1,0.2,0.5,1,2,5,10,20", "candidate rates as multiples of the predicted critical LR")
+                .integer("grid-steps", 1, 1, 1000, "steps taken with each candidate rate (on the same batch)");
+    }
+
+    @Override
+    List<Map<String, Object>> grid(ElrConfig c) {
+        for (long a : atSteps(c)) {
+            if (a >= c.steps()) {
+                throw new ConfigException("at-steps: " + a + " is not before the end of the run (steps = " + c.steps() + ")");
+            }
+        }
+        factors(c);
+        return List.of(Map.of());
+    }
+
+    static List<Long> atSteps(ElrConfig c) {
+        List<Long> out = new java.util.ArrayList<>();
+        for (double v : c.numbers("at-steps", Range.atLeast(0), "step numbers ≥ 0")) {
+            if (v != Math.rint(v)) {
+                throw new ConfigException("at-steps: " + v + " is not a whole step number");
+            }
+            out.add((long) v);
+        }
+        return out;
+    }
+
+    static List<Double> factors(ElrConfig c) {
+        return c.numbers("factors", Range.greaterThan(0), "multiples > 0");
+    }
+
+    @Override
+    String pointId(Map<String, Object> point) {
+        return "run";
+    }
+
+    @Override
+    Map<String, Object> runOne(ElrConfig c, ElrData data, RunSpec run, RunFolder folder, RunContext ctx) {
+        int gridSteps = ((Number) c.raw("grid-steps")).intValue();
+        return ElrRun.run(c, data, run, folder, ctx, c.reportEverySeconds() > 0 ? () -> liveReport(c, folder) : null,
+                (net, loader) -> List.of(new CriticalLrExperiment(net, loader, atSteps(c), factors(c), gridSteps, folder.dir())));
+    }
+}

@@ -1,0 +1,136 @@
+package org.layerwise.study.elr;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.layerwise.config.ConfigException;
+import org.layerwise.data.DataException;
+import org.layerwise.data.image.BatchLoader;
+import org.layerwise.data.image.CifarReader;
+import org.layerwise.data.image.IdxImages;
+import org.layerwise.data.image.ImageNetSource;
+import org.layerwise.data.image.ImageSet;
+import org.layerwise.data.image.ImageSetSource;
+import org.layerwise.data.image.Normalization;
+import org.layerwise.data.image.SampleSource;
+import org.layerwise.data.image.Split;
+import org.layerwise.util.Rng;
+
+/**
+ * The training and held-out images an ELR study config names, read once per study invocation and
+ * shared by its runs. A missing data set fails here, in one line naming what to put where, before
+ * anything is written.
+ */
+final class ElrData {
+    final SampleSource train;
+    final SampleSource test;
+
+    private ElrData(SampleSource train, SampleSource test) {
+        this.train = train;
+        this.test = test;
+    }
+
+    static ElrData load(ElrConfig c) {
+        String ds = c.dataset();
+        if (ds.equals("imagenet")) {
+            Path root = requirePath(c, "ImageNet: the folder that holds train/<class>/*.JPEG and val/<class>/*.JPEG");
+            return new ElrData(ImageNetSource.train(root), ImageNetSource.eval(root));
+        }
+        ImageSet train;
+        ImageSet test;
+        Normalization norm;
+        switch (ds) {
+            case "fashion-mnist" -> {
+                Path p = c.dataPath().isEmpty() ? Path.of(ElrConfig.FASHION_MNIST) : Path.of(c.dataPath());
+                train = IdxImages.fashionMnist(p, Split.TRAIN);
+                test = IdxImages.fashionMnist(p, Split.TEST);
+                norm = null;
+            }
+            case "mnist-idx" -> {
+                Path p = requirePath(c, "MNIST: the folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte");
+                train = IdxImages.read(p, Split.TRAIN, "mnist");
+                test = IdxImages.read(p, Split.TEST, "mnist");
+                norm = null;
+            }
+            case "cifar10" -> {
+                Path p = requirePath(c, "CIFAR-10: the folder with data_batch_1.bin ... data_batch_5.bin and test_batch.bin (the binary version from "
+                        + CifarReader.SOURCE + ")");
+                train = CifarReader.cifar10(p, Split.TRAIN);
+                test = CifarReader.cifar10(p, Split.TEST);
+                norm = Normalization.CIFAR10;
+            }
+            case "cifar100" -> {
+                Path p = requirePath(c, "CIFAR-100: the folder with train.bin and test.bin (the binary version from " + CifarReader.SOURCE + ")");
+                train = CifarReader.cifar100(p, Split.TRAIN, CifarReader.Labels.FINE);
+                test = CifarReader.cifar100(p, Split.TEST, CifarReader.Labels.FINE);
+                norm = Normalization.CIFAR100;
+            }
+            case "synthetic" -> {
+                train = synthetic(Math.max(c.trainSize(), 512), c.seed(), "train");
+                test = synthetic(Math.max(c.testSize(), 256), c.seed(), "test");
+                norm = null;
+            }
+            default -> throw new IllegalStateException(ds);
+        }
+        if (c.trainSize() > train.count()) {
+            throw new ConfigException("train-size: " + c.trainSize() + " images asked, the " + train.name() + " training set has " + train.count());
+        }
+        if (c.trainSize() > 0) {
+            train = train.head(c.trainSize());
+        }
+        if (c.testSize() > 0 && c.testSize() < test.count()) {
+            test = test.head(c.testSize());
+        }
+        if (c.batchSize() > train.count()) {
+            throw new ConfigException("batch-size: " + c.batchSize() + " is more than the " + train.count() + " training images");
+        }
+        if (norm == null) {
+            norm = Normalization.of(train);
+        }
+        SampleSource trainSource = c.augment() ? ImageSetSource.train(train, norm) : ImageSetSource.eval(train, norm);
+        return new ElrData(trainSource, ImageSetSource.eval(test, norm));
+    }
+
+    private static Path requirePath(ElrConfig c, String what) {
+        if (c.dataPath().isEmpty()) {
+            throw new DataException("data-path: the " + c.dataset() + " data set has no default location; set --data-path to " + what);
+        }
+        return Path.of(c.dataPath());
+    }
+
+    /**
+     * Random 3x32x32 images with a learnable signal (the label brightens one channel's central square),
+     * generated from the seed: a data set for tests and smoke runs that needs no files.
+     */
+    static ImageSet synthetic(int n, long seed, String split) {
+        Rng rng = Rng.derive(seed, "synthetic-images-" + split, 0);
+        int size = 32;
+        byte[] px = new byte[n * 3 * size * size];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = rng.nextInt(10);
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < size; y++) {
+                    for (int x = 0; x < size; x++) {
+                        int v = rng.nextInt(128);
+                        boolean signal = c == labels[i] % 3 && Math.abs(y - 16) < 4 + labels[i] && Math.abs(x - 16) < 4 + labels[i];
+                        px[((i * 3 + c) * size + y) * size + x] = (byte) (signal ? v + 128 : v);
+                    }
+                }
+            }
+        }
+        return new ImageSet("synthetic", n, 3, size, size, 10, px, labels);
+    }
+
+    BatchLoader trainLoader(ElrConfig c, long seed) {
+        return BatchLoader.builder(train).batchSize(c.batchSize()).seed(seed).threads(1).prefetch(2).build();
+    }
+
+    BatchLoader testLoader(ElrConfig c) {
+        return BatchLoader.builder(test).batchSize(Math.min(256, Math.max(1, test.size()))).shuffle(false).dropLast(false).threads(1).build();
+    }
+
+    Map<String, Object> describe() {
+        return Map.of("train", Map.of("name", train.name(), "images", train.size(), "classes", train.numClasses(),
+                "shape", train.channels() + "x" + train.height() + "x" + train.width()), "test", Map.of("name", test.name(), "images", test.size()));
+    }
+}

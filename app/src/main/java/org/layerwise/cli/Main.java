@@ -308,8 +308,12 @@ public final class Main {
         Path elr = base.resolve("elr-trainability-quick");
         int rc = study(StudyRegistry.get("scaling"), List.of("--preset", "quick", "--out", scaling.toString()), out, terminal, null);
         out.println();
-        int rc2 = study(StudyRegistry.get("elr-trainability"), List.of("--preset", "quick", "--out", elr.toString()), out, terminal,
-                "elr trainability");
+        List<String> elrArgs = new ArrayList<>(List.of("--preset", "quick", "--out", elr.toString()));
+        if (!Files.isDirectory(Path.of(org.layerwise.study.elr.ElrConfig.FASHION_MNIST))) {
+            out.println("note: Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist); the ELR demo trains on synthetic images");
+            elrArgs.addAll(List.of("--dataset", "synthetic"));
+        }
+        int rc2 = study(StudyRegistry.get("elr-trainability"), elrArgs, out, terminal, "elr trainability");
         out.println();
         out.println("demo done. Open the reports:");
         out.println("  " + scaling.resolve("report.html").toAbsolutePath());

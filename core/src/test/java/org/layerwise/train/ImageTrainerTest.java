@@ -107,4 +107,13 @@ class ImageTrainerTest {
         }
         return out;
     }
+
+    /** A step whose loss or gradient is not finite ends the run as diverged, with its step. */
+    @Test
+    void divergenceIsRecordedWithItsStep(@TempDir Path tmp) {
+        ImageTrainer.Result r = train(tmp, 40, LrSchedule.step(0.3, new long[] {12}, 1e300), Trainer.Checkpoints.none(), null);
+        assertTrue(r.diverged(), "a rate of 3e299 from step 12 on must blow up");
+        assertTrue(r.divergedAt() >= 12 && r.divergedAt() < 40, "diverged at " + r.divergedAt());
+        assertEquals(r.divergedAt(), Csv.readColumns(tmp.resolve(ElrProbe.STEPS)).rows(), "the probe recorded every step before it");
+    }
 }

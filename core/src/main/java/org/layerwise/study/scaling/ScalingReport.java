@@ -1,21 +1,53 @@
 package org.layerwise.study.scaling;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.layerwise.analysis.Regime;
 import org.layerwise.analysis.ScalingFit;
 import org.layerwise.analysis.WeightStatistics;
 import org.layerwise.io.AtomicFiles;
+import org.layerwise.io.Csv;
 import org.layerwise.io.Json;
+import org.layerwise.io.Npy;
 import org.layerwise.model.DeltaMode;
 import org.layerwise.report.Chart;
+import org.layerwise.report.Figure;
+import org.layerwise.report.Heatmap;
+import org.layerwise.report.HtmlReport;
+import org.layerwise.report.HtmlReport.Source;
+import org.layerwise.report.Notation;
 import org.layerwise.study.scaling.ScalingAnalysis.Run;
+import org.layerwise.train.EntryPathProbe;
 
-/** Plots and the self-contained report.html of a scaling study, drawn from the analysis' numbers. */
+/**
+ * The self-contained report.html of a scaling study and its plots/, drawn from the analysis' numbers
+ * and the run folders (loss.csv, entry_paths.npy); computes nothing the analysis does not, except
+ * what drawing needs (the seed mean of loss curves, reference slopes through the data).
+ *
+ * <p>What the page holds, in order: the verdict (regime label, or "undetermined" with its reason,
+ * each exponent named with the sequence it belongs to, the summary's note), the two statistics the
+ * regime rule uses (s_I and s_R) plotted against L with their fits and the H1/H2 predictions, the max
+ * norms that give beta, the table of every fitted exponent, the training (loss curve of every depth,
+ * final loss against epsilon), the weights along depth (rescaled norms, entries, a layer x epoch
+ * heatmap of the deepest run's entry paths, hidden states, trend/noise, delta), the runs with the
+ * study's coverage and its absent or damaged runs, where every rule comes from ([paper], [code],
+ * [inferred], [layerwise], as docs/scaling-study.md tags them), and provenance with a command that
+ * regenerates the report from anywhere.
+ *
+ * <p>Labels are written in the markup of {@link Notation} ({@code |delta_k| A_k}, {@code L^beta}) and
+ * drawn as Unicode notation.
+ */
 final class ScalingReport {
+    /** Most entries of the deepest run drawn as layer x epoch heatmaps (the first A- and the first b-entry). */
+    static final int HEATMAP_ENTRIES = 2;
+
     private final ScalingAnalysis analysis;
     private final Path dir;
     private final ScalingConfig cfg;
@@ -26,10 +58,13 @@ final class ScalingReport {
     private final Regime regime;
     private final Map<String, Object> trendNoise;
     private final Map<String, Object> summary;
-    private final Map<String, String[]> figures = new LinkedHashMap<>(); // name -> {caption, svg}
+    private final Path plots;
+    private final HtmlReport page;
+    /** What could not be drawn and why, listed on the page (a damaged file never stops the report). */
+    private final List<String> skipped = new ArrayList<>();
 
     ScalingReport(ScalingAnalysis analysis, Path dir, ScalingConfig cfg, List<Run> runs, Map<String, Map<String, ScalingFit>> fits, ScalingFit alpha,
-                         Regime regime, Map<String, Object> trendNoise, Map<String, Object> summary) {
+                  Regime regime, Map<String, Object> trendNoise, Map<String, Object> summary) {
         this.analysis = analysis;
         this.dir = dir;
         this.cfg = cfg;
@@ -40,17 +75,88 @@ final class ScalingReport {
         this.regime = regime;
         this.trendNoise = trendNoise;
         this.summary = summary;
+        this.plots = dir.resolve("plots");
+        this.page = new HtmlReport("Depth-scaling study of a residual MLP");
     }
 
-    private double beta() {
-        return regime == null || !Double.isFinite(regime.beta()) ? 0 : regime.beta();
+    /** Draws every plot into plots/ and writes report.html. */
+    public void write() {
+        intro();
+        verdict();
+        page.section("The statistics behind the verdict");
+        if (ok.isEmpty()) {
+            page.paragraph("Nothing to plot: no run finished without diverging, so there is no statistic to fit.");
+        }
+        figure(incrementPlot(), "The first statistic of the regime rule: s_I, the slope of the largest layer-to-layer increment after "
+                + "rescaling by L^beta. Hypothesis 1 (smooth limit) [paper] needs s_I < 0: rescaled increments vanish as L grows; "
+                + "a smooth profile f(k/L) has increments of order 1/L, slope -1 [derived]. Hypothesis 2 (diffusive limit) [paper] "
+                + "predicts s_I = 0. The reference lines pass through the centre of the points.");
+        figure(rootSsqPlot(), "The second statistic: s_R, the slope of the root sum of squares sqrt(sum_k ||W_k||^2). If every layer "
+                + "scales as L^-beta, root-SSQ scales as L^(1/2 - beta) [derived]: the rule's Hypothesis 1 line; Hypothesis 2 "
+                + "(beta = 1/2) makes it flat [paper].");
+        figure(maxNormPlot(), "Where beta comes from: max_k ||W_k|| ~ L^-beta for each weight sequence [code]. beta = 1 is the "
+                + "neural-ODE scaling of the weights themselves, beta = 1/2 the diffusive one [paper].");
+        exponentTable();
+        page.section("Training");
+        Figure losses = lossCurvesPlot();
+        if (losses != null) {
+            figure(losses, lossCaption);
+        } else {
+            page.paragraph("No loss curve to draw: no run completed an epoch (loss.csv records one mean batch loss per finished epoch).");
+        }
+        figure(finalLossPlot(), "Runs above the dashed line stopped at Tmax before reaching epsilon [paper: the stopping rule]; "
+                + "diverged runs are listed in the runs table, not drawn.");
+        page.section("The trained weights along depth");
+        if (ok.isEmpty()) {
+            page.paragraph("Nothing to draw: every run diverged.");
+        }
+        figure(alongDepthPlot(), "If the rescaled curves collapse onto one function of s = k/L, the weights have a scaling limit in s; "
+                + "a smooth collapse is ODE-like, a rough one that does not sharpen is diffusive [paper].");
+        figure(entryPathPlot(), "Individual entries of the effective weight through the layers of the deepest network (seed 0).");
+        entryHeatmaps();
+        figure(trainingPathPlot(), "Snapshots of one recorded entry of A_k across all layers of the deepest network after several epochs: "
+                + "a smooth profile that forms and settles is the ODE-like picture; one that stays rough is diffusive.");
+        figure(roughnessPlot(), "Other roughness statistics of the same sequence, with their fitted slopes [code]; the detrended cumulative "
+                + "sum staying O(1) as L grows is the diffusive signature.");
+        figure(hiddenPlot(), "How the hidden state evolves with s = k/L: a depth limit shows as curves that agree across L.");
+        figure(trendNoisePlot(), "Denoising as the reference's denoising.py [code]: the trend is what the deepest depths share "
+                + "(averaged over them [layerwise]); the noise is what is left, accumulated. A noise part that stays O(1) as L grows is "
+                + "the diffusive signature.");
+        if (trendNoise.get("train_loss_denoised") instanceof Double den) {
+            page.paragraph(String.format(Locale.ROOT, "Denoised network at L = %s: training loss %s with the trained weights, %s with their trend part alone.",
+                    trendNoise.get("depth"), HtmlReport.number(orNaN(trendNoise.get("train_loss_original"))), HtmlReport.number(den)));
+        } else if (trendNoise.get("train_loss_denoised_reason") != null) {
+            page.note(Source.LAYERWISE, "No denoised training loss: " + trendNoise.get("train_loss_denoised_reason"));
+        }
+        figure(deltaPlot(), deltaCaption);
+        runsSection();
+        rulesSection();
+        if (!skipped.isEmpty()) {
+            page.section("Not drawn");
+            skipped.forEach(s -> page.note(Source.LAYERWISE, s));
+        }
+        provenance();
+        Path file = dir.resolve("report.html");
+        AtomicFiles.writeString(file, codeBadges(page.html(file.toAbsolutePath().getParent())));
+    }
+
+    // ---------------------------------------------------------------- text
+
+    private void intro() {
+        page.intro(Notation.format("h_{k+1} = h_k + delta_k sigma(A_k h_k + b_k)") + ", trained at each depth L of the grid; after Cohen, "
+                + "Cont, Rossier & Xu, Scaling Properties of Deep Residual Networks, ICML 2021. "
+                + String.format(Locale.ROOT, "Setting: %s data, σ = %s, δ %s, init %s (scale %s), d = %d, %s with learning rate %s, batch %d, "
+                        + "ε = %s, Tmax = %d updates, %d seed(s) per depth.", cfg.dataset(), cfg.activation().key(), cfg.delta().key(),
+                        cfg.init().key(), plain(cfg.initScale()), cfg.width(), cfg.optimizer(), plain(cfg.lr()), cfg.batchSize(),
+                        plain(cfg.epsilon()), cfg.maxUpdates(), cfg.seeds()));
     }
 
     private String eff() {
         return cfg.delta() == DeltaMode.PER_LAYER ? "deltaA" : "A";
     }
 
-    private static String label(String seq) {
+    /** A weight sequence in Notation markup: A_k, b_k, |delta_k|, |delta_k| A_k ... */
+    static String label(String seq) {
         return switch (seq) {
             case "deltaA" -> "|delta_k| A_k";
             case "deltab" -> "|delta_k| b_k";
@@ -59,22 +165,155 @@ final class ScalingReport {
         };
     }
 
-    public void write() {
-        Path plots = dir.resolve("plots");
-        maxNormPlot(plots);
-        hypothesisPlot(plots);
-        alongDepthPlot(plots);
-        entryPathPlot(plots);
-        trainingPathPlot(plots);
-        hiddenPlot(plots);
-        lossPlot(plots);
-        trendNoisePlot(plots);
-        deltaPlot(plots);
-        AtomicFiles.writeString(dir.resolve("report.html"), html());
+    /** The sequence shifted by one layer in markup: A_{k-1}, |delta_{k-1}| A_{k-1}. */
+    private static String previous(String seq) {
+        return label(seq).replace("_k", "_{k-1}");
     }
 
-    private double[] depths(List<Run> rs) {
+    /** "0.714 [0.709, 0.719]" for a fit's value and 95 % interval, or the value alone when it has none. */
+    static String interval(double value, double lower, double upper) {
+        if (!Double.isFinite(value)) {
+            return "not fitted";
+        }
+        return Double.isFinite(lower) && Double.isFinite(upper)
+                ? String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", value, lower, upper)
+                : String.format(Locale.ROOT, "%.3f (no interval: fewer than 3 points)", value);
+    }
+
+    private static String exponent(ScalingFit f) {
+        return interval(-f.slope(), -f.upper(), -f.lower());
+    }
+
+    private static String slope(ScalingFit f) {
+        return interval(f.slope(), f.lower(), f.upper());
+    }
+
+    private static String plain(double v) {
+        return Double.isFinite(v) ? java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString() : "–";
+    }
+
+    private static double orNaN(Object o) {
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    private double beta() {
+        return regime == null || !Double.isFinite(regime.beta()) ? 0 : regime.beta();
+    }
+
+    private ScalingFit fitOf(String seq, String stat) {
+        Map<String, ScalingFit> m = fits.get(seq);
+        return m == null ? null : m.get(stat);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void verdict() {
+        page.section("Verdict");
+        Map<String, Object> rg = summary.get("regime") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        String label = regime != null ? regime.label() : String.valueOf(rg.getOrDefault("label", Regime.UNDETERMINED));
+        String reason = regime != null ? regime.reason() : (String) rg.get("reason");
+        String headline = "Regime: " + label + (reason != null ? " (" + reason + ")" : "");
+        List<String> bullets = new ArrayList<>();
+        String e = eff();
+        ScalingFit maxNorm = fitOf(e, WeightStatistics.MAX_FROBENIUS);
+        if (regime != null && maxNorm != null) {
+            bullets.add(Notation.format("The rule reads the " + (e.equals("deltaA") ? "effective weights " : "weights ") + label(e) + ":"));
+            bullets.add(Notation.format("beta = " + exponent(maxNorm) + ", the exponent of max_k ||" + label(e) + "|| ~ L^-beta"));
+            ScalingFit inc = regime.increment().shifted(regime.beta());
+            bullets.add(Notation.format("s_I = " + slope(inc) + ", the slope of L^beta max_k ||" + label(e) + " - " + previous(e)
+                    + "|| against L (H1: below 0; H2: 0)"));
+            bullets.add(Notation.format("s_R = " + slope(regime.rootSsq()) + ", the slope of root-SSQ sqrt(sum_k ||" + label(e)
+                    + "||^2) against L (H1: 1/2 - beta = " + String.format(Locale.ROOT, "%.3f", 0.5 - regime.beta()) + "; H2: 0)"));
+            if (reason == null && !regime.evidence().isEmpty()) {
+                bullets.add(Notation.format(regime.evidence().get(regime.evidence().size() - 1)));
+            }
+        }
+        List<String> others = new ArrayList<>();
+        for (String seq : List.of("A", "b", "deltaA")) {
+            ScalingFit f = fitOf(seq, WeightStatistics.MAX_FROBENIUS);
+            if (f != null && !(regime != null && seq.equals(e))) {
+                others.add("beta of max_k ||" + label(seq) + "|| = " + exponent(f));
+            }
+        }
+        if (alpha != null && Double.isFinite(alpha.slope())) {
+            others.add("alpha of the shared |delta| (|delta| ~ L^-alpha) = " + exponent(alpha));
+        }
+        if (!others.isEmpty()) {
+            bullets.add(Notation.format("Other exponents: " + String.join("; ", others) + "."));
+        }
+        Object note = summary.get("note");
+        if (note != null) {
+            bullets.add("Note: " + Notation.format(String.valueOf(note)));
+        }
+        page.verdict(headline, bullets);
+        page.note(Source.INFERRED, Notation.format(String.format(Locale.ROOT, "The rule: smooth ODE-like if the 95%% interval of s_I lies below 0 "
+                + "and s_R is consistent with 1/2 - beta; diffusive SDE-like if beta, s_I and s_R are consistent with 1/2, 0 and 0; "
+                + "otherwise neither. Consistent means the 95%% interval overlaps the target +- %s. The paper's own thresholds are not "
+                + "public; the hypotheses themselves are the paper's Hypotheses 1 and 2 [paper].", plain(cfg.regimeTolerance()))));
+        page.note(Source.LAYERWISE, String.format(Locale.ROOT, "Undetermined when fewer than %d distinct depths trained without diverging, or "
+                + "when the 95%% interval of β, s_I or s_R is wider than %s. Intervals are %s over the runs (each seed a point).",
+                Regime.MIN_DEPTHS, plain(Regime.MAX_INTERVAL_WIDTH),
+                cfg.bootstrap() > 0 ? "percentile bootstrap over depths (" + cfg.bootstrap() + " resamples)" : "t-intervals of the OLS slope"));
+    }
+
+    private void exponentTable() {
+        page.section("Every fitted exponent");
+        HtmlReport.Table t = new HtmlReport.Table("sequence", "statistic", "slope", "std. error", "95% interval", "R²", "runs");
+        fits.forEach((seq, m) -> m.forEach((st, f) -> t.row(Notation.format(label(seq)),
+                Notation.format(WeightStatistics.DESCRIPTIONS.getOrDefault(st, st).replace("||_F", "||")), f.slope(), f.stdError(), range(f.lower(), f.upper()),
+                f.rSquared(), f.points())));
+        if (alpha != null && Double.isFinite(alpha.slope())) {
+            t.row("|δ| (shared)", "value", alpha.slope(), alpha.stdError(), range(alpha.lower(), alpha.upper()), alpha.rSquared(), alpha.points());
+        }
+        if (t.size() == 0) {
+            page.paragraph("No exponent could be fitted: no run finished without diverging.");
+            return;
+        }
+        page.table(t);
+        page.note(Source.LAYERWISE, "‖·‖ is the Frobenius norm, except where the row says spectral.");
+        code("Slopes of ln(statistic) on ln(L) by OLS with intercept over every finished, non-diverged run [code]; beta = -slope of "
+                + "the max norm, alpha = -slope of |delta| [code]. The increment row is the raw max increment; the rule adds beta. The "
+                + "detrended cumulative sum is fitted on L >= 200 when 3 such depths exist [code], else on all depths [layerwise].");
+    }
+
+    private static String range(double lo, double hi) {
+        return Double.isFinite(lo) && Double.isFinite(hi) ? "[" + HtmlReport.number(lo) + ", " + HtmlReport.number(hi) + "]" : "–";
+    }
+
+    // ---------------------------------------------------------------- helpers for figures
+
+    /** Adds a drawn figure with its caption (written in Notation markup); a figure that could not be drawn is skipped. */
+    private void figure(Figure f, String caption) {
+        if (f != null) {
+            page.figure(f, Notation.format(caption));
+        }
+    }
+
+    private Figure save(Chart c, String name) {
+        return c.isEmpty() ? null : c.saveFigure(plots, name);
+    }
+
+    /**
+     * HtmlReport.Source has no [code] (what the authors' public code does); until it has, a [code] note is
+     * written as a [layerwise] note carrying this mark, and {@link #codeBadges} swaps its badge.
+     */
+    private static final String CODE_MARK = "\u2063code\u2063";
+
+    private void code(String text) {
+        page.note(Source.LAYERWISE, CODE_MARK + Notation.format(text));
+    }
+
+    private static String codeBadges(String html) {
+        return html.replace(HtmlReport.badge(Source.LAYERWISE) + CODE_MARK,
+                "<span class=\"tag tag-code\" style=\"background:#f1e4f7;color:#5a2a70\">[code]</span>");
+    }
+
+    private static double[] depths(List<Run> rs) {
         return rs.stream().mapToDouble(r -> r.depth).toArray();
+    }
+
+    /** The distinct depths of these runs, for labelled ticks on a depth axis. */
+    private static double[] depthTicks(List<Run> rs) {
+        return rs.stream().mapToDouble(r -> r.depth).distinct().sorted().toArray();
     }
 
     private double[] stat(String seq, String st) {
@@ -82,11 +321,16 @@ final class ScalingReport {
                 ? r.stats.get(seq).get(st) : Double.NaN).toArray();
     }
 
-    /** Fitted line exp(intercept) L^slope over the depth range, optionally multiplied by L^shift. */
-    private double[][] fitLine(ScalingFit f, double shift) {
+    private double[] depthRange() {
         double lo = ok.stream().mapToInt(r -> r.depth).min().orElse(1);
         double hi = ok.stream().mapToInt(r -> r.depth).max().orElse(1);
-        double[] x = {lo, Math.sqrt(lo * hi), hi};
+        return new double[] {lo, hi};
+    }
+
+    /** The fitted line exp(intercept) L^(slope + shift) over the depth range. */
+    private double[][] fitLine(ScalingFit f, double shift) {
+        double[] r = depthRange();
+        double[] x = {r[0], Math.sqrt(r[0] * r[1]), r[1]};
         double[] y = new double[3];
         for (int i = 0; i < 3; i++) {
             y[i] = Math.exp(f.intercept()) * Math.pow(x[i], f.slope() + shift);
@@ -94,74 +338,199 @@ final class ScalingReport {
         return new double[][] {x, y};
     }
 
-    private static String interval(double v, ScalingFit f, boolean negate) {
-        double lo = negate ? -f.upper() : f.lower();
-        double hi = negate ? -f.lower() : f.upper();
-        return Double.isFinite(lo) ? String.format("%.2f [%.2f, %.2f]", v, lo, hi) : String.format("%.2f", v);
+    /** A line of the given slope through the fitted line's value at the geometric middle of the depth range. */
+    private double[][] referenceLine(ScalingFit f, double shift, double slope) {
+        double[] r = depthRange();
+        double mid = Math.sqrt(r[0] * r[1]);
+        double at = Math.exp(f.intercept()) * Math.pow(mid, f.slope() + shift);
+        return new double[][] {{r[0], r[1]}, {at * Math.pow(r[0] / mid, slope), at * Math.pow(r[1] / mid, slope)}};
     }
 
-    private void figure(Path plots, String name, String caption, Chart c) {
-        if (!c.isEmpty() && !ok.isEmpty()) {
-            figures.put(name, new String[] {caption, c.save(plots, name)});
-        }
+    /** Three significant digits: a reference level's legend reads 4.58, not 4.57973 (the line moves by under 0.1 %). */
+    private static double round3(double v) {
+        return Double.isFinite(v) && v != 0 ? new java.math.BigDecimal(v).round(new java.math.MathContext(3)).doubleValue() : v;
     }
 
-    private void maxNormPlot(Path plots) {
-        Chart c = new Chart("Max norm of the trained weights vs depth", "points: runs; lines: OLS fits of log max norm on log L",
-                "depth L", "max_k ||W_k||", true, true);
-        int color = 0;
-        for (String seq : List.of("A", "b", "deltaA")) {
-            Map<String, ScalingFit> f = fits.get(seq);
-            if (f == null) {
-                continue;
-            }
-            ScalingFit mf = f.get(WeightStatistics.MAX_FROBENIUS);
-            c.points("max ||" + label(seq) + "||_F: beta = " + interval(-mf.slope(), mf, true), depths(ok), stat(seq, WeightStatistics.MAX_FROBENIUS), color);
-            double[][] line = fitLine(mf, 0);
-            c.line("fit " + label(seq), line[0], line[1], color);
-            color++;
-        }
-        if (fits.containsKey("A") && fits.get("A").containsKey(WeightStatistics.MAX_SPECTRAL)) {
-            ScalingFit sf = fits.get("A").get(WeightStatistics.MAX_SPECTRAL);
-            c.points("max spectral norm of A_k: beta = " + interval(-sf.slope(), sf, true), depths(ok), stat("A", WeightStatistics.MAX_SPECTRAL), color);
-        }
-        figure(plots, "max_norm_vs_depth", "How the largest layer weight scales with depth: max_k ||W_k|| ~ L^-beta. "
-                + "beta = 1 would be the neural-ODE scaling of the weights themselves; beta = 1/2 the diffusive one.", c);
-    }
+    // ---------------------------------------------------------------- the statistics of the rule
 
-    private void hypothesisPlot(Path plots) {
-        Map<String, ScalingFit> f = fits.get(eff());
-        if (f == null) {
-            return;
+    private Figure incrementPlot() {
+        String e = eff();
+        ScalingFit fit = fitOf(e, WeightStatistics.MAX_INCREMENT);
+        if (fit == null || ok.isEmpty() || !Double.isFinite(fit.slope())) {
+            return null;
         }
         double b = beta();
-        Chart c = new Chart("Roughness of " + label(eff()) + " along depth vs L",
-                String.format("increments rescaled by L^beta, beta = %.2f; legend: fitted slope [95%% interval]", b),
-                "depth L", "statistic", true, true);
-        String[][] stats = {{WeightStatistics.MAX_INCREMENT, "L^beta max_k ||W_k - W_k-1||"}, {WeightStatistics.ROOT_SSQ, "root SSQ"},
-            {WeightStatistics.QUADRATIC_VARIATION, "quadratic variation"}, {WeightStatistics.H1, "H1 seminorm"},
-            {WeightStatistics.DETRENDED_CUMSUM, "detrended cumsum"}};
-        int color = 0;
+        double[] x = depths(ok);
+        double[] y = stat(e, WeightStatistics.MAX_INCREMENT);
+        for (int i = 0; i < y.length; i++) {
+            y[i] *= Math.pow(x[i], b);
+        }
+        ScalingFit shown = fit.shifted(b);
+        Chart c = new Chart("s_I: the largest increment of " + label(e) + " along depth, rescaled by L^beta",
+                String.format(Locale.ROOT, "one point per run; beta = %.3f from the max norm", b), "depth L",
+                "L^beta max_k ||" + label(e) + " - " + previous(e) + "||", true, true).ticksX(depthTicks(ok));
+        c.points("runs", x, y, 0);
+        double[][] line = fitLine(fit, b);
+        c.line("OLS fit: s_I = " + slope(shown) + " (95% interval)", line[0], line[1], 0);
+        double[][] h1 = referenceLine(fit, b, -1);
+        c.line("H1, smooth profile: slope -1 (the rule asks only s_I < 0)", h1[0], h1[1], 2);
+        // dashed and drawn over the points, so it stays visible where the fit is flat too
+        c.horizontal("H2, diffusive: slope 0, at the level of the points' centre", round3(referenceLine(fit, b, 0)[1][0]));
+        return save(c, "hypothesis_" + e);
+    }
+
+    private Figure rootSsqPlot() {
+        String e = eff();
+        ScalingFit fit = fitOf(e, WeightStatistics.ROOT_SSQ);
+        if (fit == null || ok.isEmpty() || !Double.isFinite(fit.slope())) {
+            return null;
+        }
+        double b = beta();
+        Chart c = new Chart("s_R: the root sum of squares of " + label(e) + " vs depth",
+                String.format(Locale.ROOT, "one point per run; beta = %.3f from the max norm", b), "depth L",
+                "sqrt(sum_k ||" + label(e) + "||^2)", true, true).ticksX(depthTicks(ok));
+        c.points("runs", depths(ok), stat(e, WeightStatistics.ROOT_SSQ), 0);
+        double[][] line = fitLine(fit, 0);
+        c.line("OLS fit: s_R = " + slope(fit) + " (95% interval)", line[0], line[1], 0);
+        double[][] h1 = referenceLine(fit, 0, 0.5 - b);
+        c.line(String.format(Locale.ROOT, "H1: slope 1/2 - beta = %.3f", 0.5 - b), h1[0], h1[1], 2);
+        c.horizontal("H2: slope 0, at the level of the points' centre", round3(referenceLine(fit, 0, 0)[1][0]));
+        return save(c, "root_ssq_" + e);
+    }
+
+    private Figure maxNormPlot() {
+        if (ok.isEmpty()) {
+            return null;
+        }
+        Chart c = new Chart("Largest layer weight vs depth", "points: runs; lines: OLS fits of ln max norm on ln L; beta with its 95% interval",
+                "depth L", "max_k ||W_k||", true, true).ticksX(depthTicks(ok));
+        int colour = 0;
+        for (String seq : List.of("A", "b", "deltaA")) {
+            ScalingFit mf = fitOf(seq, WeightStatistics.MAX_FROBENIUS);
+            if (mf == null) {
+                continue;
+            }
+            c.points("max_k ||" + label(seq) + "||: beta = " + exponent(mf), depths(ok), stat(seq, WeightStatistics.MAX_FROBENIUS), colour);
+            if (Double.isFinite(mf.slope())) {
+                double[][] line = fitLine(mf, 0);
+                c.line("fit, " + label(seq), line[0], line[1], colour);
+            }
+            colour++;
+        }
+        ScalingFit sf = fitOf("A", WeightStatistics.MAX_SPECTRAL);
+        if (sf != null) {
+            c.points("max_k of the spectral norm of A_k: beta = " + exponent(sf), depths(ok), stat("A", WeightStatistics.MAX_SPECTRAL), 4);
+        }
+        return save(c, "max_norm_vs_depth");
+    }
+
+    private Figure roughnessPlot() {
+        String e = eff();
+        Map<String, ScalingFit> f = fits.get(e);
+        if (f == null || ok.isEmpty()) {
+            return null;
+        }
+        String[][] stats = {{WeightStatistics.QUADRATIC_VARIATION, "quadratic variation sum_k ||" + label(e) + " - " + previous(e) + "||^2"},
+            {WeightStatistics.H1, "H^1 seminorm"}, {WeightStatistics.DETRENDED_CUMSUM, "detrended cumulative sum"},
+            {WeightStatistics.CUMSUM, "||sum_k " + label(e) + "||"}};
+        Chart c = new Chart("Other roughness statistics of " + label(e) + " vs depth", "points: runs; lines: OLS fits; legend: fitted slope [95% interval]",
+                "depth L", "statistic", true, true).ticksX(depthTicks(ok));
+        int colour = 0;
         for (String[] s : stats) {
             ScalingFit fit = f.get(s[0]);
             if (fit == null) {
                 continue;
             }
-            double shift = s[0].equals(WeightStatistics.MAX_INCREMENT) ? b : 0;
-            double[] y = stat(eff(), s[0]);
-            double[] x = depths(ok);
-            for (int i = 0; i < y.length; i++) {
-                y[i] *= Math.pow(x[i], shift);
+            c.points(s[1] + ": slope " + slope(fit), depths(ok), stat(e, s[0]), colour);
+            if (Double.isFinite(fit.slope())) {
+                double[][] line = fitLine(fit, 0);
+                c.line("fit, " + s[1].replaceFirst(" sum_k.*", ""), line[0], line[1], colour);
             }
-            ScalingFit shown = fit.shifted(shift);
-            c.points(s[1] + ": slope " + interval(shown.slope(), shown, false), x, y, color);
-            double[][] line = fitLine(fit, shift);
-            c.line("fit " + s[1], line[0], line[1], color);
-            color++;
+            colour++;
         }
-        figure(plots, "hypothesis_" + eff(), "Hypothesis 1 (smooth limit) predicts vanishing rescaled increments (negative slope) and root SSQ ~ L^(1/2-beta); "
-                + "Hypothesis 2 (diffusive limit) predicts flat rescaled increments, flat root SSQ and a detrended cumsum that stays O(1).", c);
+        return save(c, "roughness_" + e);
     }
+
+    // ---------------------------------------------------------------- training
+
+    private String lossCaption = "";
+
+    /** One curve per depth: the run's loss.csv, or with several seeds their mean at each epoch all of them reached. */
+    private Figure lossCurvesPlot() {
+        Map<Integer, List<Run>> byDepth = new TreeMap<>();
+        runs.forEach(r -> byDepth.computeIfAbsent(r.depth, k -> new ArrayList<>()).add(r));
+        Map<Integer, double[]> mean = new LinkedHashMap<>();
+        double spread = 0;
+        int averaged = 0;
+        for (var entry : byDepth.entrySet()) {
+            List<Run> sound = entry.getValue().stream().filter(Run::usable).toList();
+            List<Run> members = sound.isEmpty() ? entry.getValue() : sound;
+            List<double[]> curves = new ArrayList<>();
+            for (Run r : members) {
+                Path file = analysis.runDir(r.depth, r.seedIndex).resolve("loss.csv");
+                try {
+                    curves.add(Csv.readColumns(file).column("mean_batch_loss"));
+                } catch (RuntimeException ex) {
+                    skipped.add("The loss curve of run " + ScalingStudy.runId(r.depth, r.seedIndex) + ": " + ex.getMessage());
+                }
+            }
+            if (curves.isEmpty()) {
+                continue;
+            }
+            int n = curves.stream().mapToInt(v -> v.length).min().orElse(0);
+            double[] y = new double[n];
+            for (int i = 0; i < n; i++) {
+                double sum = 0;
+                double lo = Double.POSITIVE_INFINITY;
+                double hi = Double.NEGATIVE_INFINITY;
+                for (double[] v : curves) {
+                    sum += v[i];
+                    lo = Math.min(lo, v[i]);
+                    hi = Math.max(hi, v[i]);
+                }
+                y[i] = sum / curves.size();
+                if (curves.size() > 1 && Double.isFinite(y[i]) && y[i] > 0 && Double.isFinite(hi - lo)) {
+                    spread = Math.max(spread, (hi - lo) / y[i]);
+                }
+            }
+            averaged = Math.max(averaged, curves.size());
+            mean.put(entry.getKey(), y);
+        }
+        String subtitle = averaged > 1
+                ? "one curve per depth: the mean of its seeds, which differ by at most " + HtmlReport.number(100 * spread, spread < 0.01 ? 2 : 1)
+                    + " % at any epoch"
+                : "one curve per run";
+        Chart c = new Chart("Training loss of every depth", subtitle, "epoch (counted from 1)", "mean batch loss (MSE)", true, true)
+                .colourKey("depth L", true).horizontal("target epsilon", cfg.epsilon());
+        boolean drawable = mean.values().stream().anyMatch(y -> java.util.Arrays.stream(y).anyMatch(v -> Double.isFinite(v) && v > 0));
+        if (!drawable) {
+            return null;
+        }
+        mean.forEach((depth, y) -> {
+            double[] x = new double[y.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i + 1;
+            }
+            c.curve(depth, x, y);
+        });
+        lossCaption = "The mean batch loss of each epoch, the quantity the stopping rule compares with epsilon [code], one curve per depth "
+                + "coloured by L (viridis, log scale). " + (averaged > 1 ? "The seeds of a depth are averaged at each epoch all of them "
+                + "reached; a diverged seed is left out unless every seed of its depth diverged [layerwise]. " : "")
+                + "A curve that ends early reached epsilon or diverged.";
+        return save(c, "loss_curves");
+    }
+
+    private Figure finalLossPlot() {
+        if (ok.isEmpty()) {
+            return null;
+        }
+        Chart c = new Chart("Final training loss vs depth", "measured on the full training set after the last update", "depth L",
+                "training loss (MSE)", true, true).ticksX(depthTicks(ok)).horizontal("target epsilon", cfg.epsilon());
+        c.points("runs", depths(ok), ok.stream().mapToDouble(r -> r.trainLoss == null ? Double.NaN : r.trainLoss).toArray(), 0);
+        return save(c, "final_loss_vs_depth");
+    }
+
+    // ---------------------------------------------------------------- the weights along depth
 
     /** Up to n runs of seed 0 spread over the depth range. */
     private List<Run> spread(int n) {
@@ -184,220 +553,373 @@ final class ScalingReport {
         return s;
     }
 
-    private void alongDepthPlot(Path plots) {
+    private Run deepestSeed0() {
+        List<Run> s0 = ok.stream().filter(r -> r.seedIndex == 0).toList();
+        return s0.isEmpty() ? null : s0.get(s0.size() - 1);
+    }
+
+    private Figure alongDepthPlot() {
+        List<Run> shown = spread(6);
+        if (shown.isEmpty()) {
+            return null;
+        }
         double b = beta();
-        Chart c = new Chart("Trained weights along depth, rescaled", String.format("L^beta ||W_k||_F against s = k/L, beta = %.2f", b),
-                "s = k / L", "L^beta ||" + label(eff()) + "||_F", false, false);
-        for (Run r : spread(5)) {
+        Chart c = new Chart("Trained weights along depth, rescaled by L^beta",
+                String.format(Locale.ROOT, "beta = %.3f; one curve per depth (seed 0), coloured by L", b),
+                "s = k / L", "L^beta ||" + label(eff()) + "||", false, false).colourKey("depth L", true);
+        for (Run r : shown) {
             double[] y = r.effectiveNorms.clone();
             double up = Math.pow(r.depth, b);
             for (int k = 0; k < y.length; k++) {
                 y[k] *= up;
             }
-            c.add(new Chart.Series("L = " + r.depth, along(r.depth), y, true, r.depth < 30, -1));
+            c.curve(r.depth, along(r.depth), y);
         }
-        figure(plots, "weights_along_depth", "If the rescaled curves collapse onto one function of s, the weights have a scaling limit in s = k/L; "
-                + "a smooth collapse is ODE-like, a rough one that does not sharpen is diffusive.", c);
+        return save(c, "weights_along_depth");
     }
 
-    private void entryPathPlot(Path plots) {
-        List<Run> s0 = ok.stream().filter(r -> r.seedIndex == 0).toList();
-        if (s0.isEmpty()) {
-            return;
+    /** "A_k[0,3]" in markup for an entry name of the analysis ("A[0,3]", "deltaA[0,3]") or of the probe ("A_0_3", "b_4"). */
+    static String entryLabel(String name) {
+        if (name.contains("[")) {
+            String seq = name.substring(0, name.indexOf('['));
+            String l = label(seq);
+            return (l.contains(" ") ? "(" + l + ")" : l) + name.substring(name.indexOf('['));
         }
-        Run deep = s0.get(s0.size() - 1);
+        String[] p = name.split("_");
+        if (p.length == 3) {
+            return p[0] + "_k[" + p[1] + "," + p[2] + "]";
+        }
+        return p.length == 2 ? p[0] + "_k[" + p[1] + "]" : name;
+    }
+
+    private Figure entryPathPlot() {
+        Run deep = deepestSeed0();
+        if (deep == null) {
+            return null;
+        }
         double up = Math.pow(deep.depth, beta());
-        Chart c = new Chart("Single weight entries along depth (L = " + deep.depth + ")", "L^beta W_k[i,j] against s = k/L",
+        Chart c = new Chart("Single weight entries along depth (L = " + deep.depth + ")", "L^beta times the entry, against s = k/L",
                 "s = k / L", "L^beta entry", false, false);
         for (int e = 0; e < deep.entries.length; e++) {
             double[] y = deep.entries[e].clone();
             for (int k = 0; k < y.length; k++) {
                 y[k] *= up;
             }
-            c.add(new Chart.Series(deep.entryNames[e], along(deep.depth), y, true, false, -1));
+            c.line(entryLabel(deep.entryNames[e]), along(deep.depth), y, -1);
         }
-        figure(plots, "entry_paths", "Paths of individual entries of the effective weight through the layers of the deepest network.", c);
+        return save(c, "entry_paths");
     }
 
-    /** One probed entry along depth at a few recorded epochs of the deepest run (entry_paths.npy). */
-    private void trainingPathPlot(Path plots) {
-        List<Run> s0 = ok.stream().filter(r -> r.seedIndex == 0).toList();
-        if (s0.isEmpty()) {
+    /** The entry paths the deepest recording run wrote: its folder, depth, entry names and the epoch of each recorded row. */
+    private record Recording(Path dir, int depth, List<String> names, double[] epochs) {
+    }
+
+    private Recording recording;
+    private boolean recordingLooked;
+
+    /** The deepest run with entry paths (looked up once; what went wrong is listed once). */
+    private Recording recording() {
+        if (!recordingLooked) {
+            recordingLooked = true;
+            recording = findRecording();
+        }
+        return recording;
+    }
+
+    private Recording findRecording() {
+        List<Run> candidates = new ArrayList<>(ok);
+        candidates.sort((a, b) -> a.depth != b.depth ? Integer.compare(b.depth, a.depth) : Integer.compare(a.seedIndex, b.seedIndex));
+        for (Run r : candidates) {
+            Path run = analysis.runDir(r.depth, r.seedIndex);
+            if (!Files.exists(run.resolve(EntryPathProbe.VALUES))) {
+                continue;
+            }
+            try {
+                List<String> names = new ArrayList<>();
+                Json.read(run.resolve(EntryPathProbe.META)).path("entries").forEach(n -> names.add(n.asText()));
+                double[] epochs = Csv.readColumns(run.resolve(EntryPathProbe.INDEX)).column("epoch");
+                return new Recording(run, r.depth, names, epochs);
+            } catch (RuntimeException ex) {
+                skipped.add("The entry paths of run " + ScalingStudy.runId(r.depth, r.seedIndex) + ": " + ex.getMessage());
+                return null;
+            }
+        }
+        if (!ok.isEmpty()) {
+            skipped.add("The entry paths: no finished run recorded them (the deepest planned run records them; it may be absent).");
+        }
+        return null;
+    }
+
+    /** Layer x epoch heatmaps of the first recorded A-entry and the first b-entry of the deepest recording run. */
+    private void entryHeatmaps() {
+        Recording rec = recording();
+        if (rec == null) {
             return;
         }
-        Run deep = s0.get(s0.size() - 1);
-        Path run = analysis.runDir(deep.depth, 0);
-        Path npy = run.resolve(org.layerwise.train.EntryPathProbe.VALUES);
-        if (!java.nio.file.Files.exists(npy)) {
-            return;
+        List<Integer> picks = new ArrayList<>();
+        for (String prefix : List.of("A_", "b_")) {
+            for (int e = 0; e < rec.names().size() && picks.size() < HEATMAP_ENTRIES; e++) {
+                if (rec.names().get(e).startsWith(prefix)) {
+                    picks.add(e);
+                    break;
+                }
+            }
         }
-        double[][] rows = org.layerwise.io.Npy.readMiddleSlab(npy, 0);
-        org.layerwise.io.Csv.Columns index = org.layerwise.io.Csv.readColumns(run.resolve(org.layerwise.train.EntryPathProbe.INDEX));
-        String name = Json.read(run.resolve(org.layerwise.train.EntryPathProbe.META)).path("entries").path(0).asText("entry");
-        int n = Math.min(rows.length, index.rows());
+        for (int e : picks) {
+            double[][] rows;
+            try {
+                rows = Npy.readMiddleSlab(rec.dir().resolve(EntryPathProbe.VALUES), e);
+            } catch (RuntimeException ex) {
+                skipped.add("The entry-path heatmap of L = " + rec.depth() + ": " + ex.getMessage());
+                return;
+            }
+            int n = Math.min(rows.length, rec.epochs().length);
+            if (n == 0) {
+                skipped.add("The entry-path heatmap of L = " + rec.depth() + ": no epoch was recorded.");
+                return;
+            }
+            int layers = rows[0].length;
+            double[][] m = new double[layers][n];
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int r = 0; r < n; r++) { // the file is rows x layers; the picture is layers (up) x epochs (across)
+                for (int k = 0; k < layers; k++) {
+                    m[k][r] = rows[r][k];
+                    if (Double.isFinite(rows[r][k])) {
+                        lo = Math.min(lo, rows[r][k]);
+                        hi = Math.max(hi, rows[r][k]);
+                    }
+                }
+            }
+            double[] epochs = java.util.Arrays.copyOf(rec.epochs(), n);
+            boolean increasing = true;
+            for (int r = 1; r < n; r++) {
+                increasing &= epochs[r] > epochs[r - 1];
+            }
+            double[] layerAxis = new double[layers];
+            for (int k = 0; k < layers; k++) {
+                layerAxis[k] = k;
+            }
+            String name = entryLabel(rec.names().get(e));
+            // viridis is the instruments' only map (sequential); over the values' own range it spends all its
+            // colours on the variation, and the colour bar shows where 0 lies when the entry takes both signs
+            String colours = lo < 0 && hi > 0 ? "viridis (sequential) over the values' range, both signs: the colour bar shows where 0 lies"
+                    : "viridis (sequential) over the values' range; " + (hi <= 0 ? "negative" : "non-negative") + " throughout";
+            Heatmap h = new Heatmap("Entry " + name + " of every layer during training (L = " + rec.depth() + ")", colours,
+                    increasing ? "epoch" : "recorded row", "layer k", m).rows(layerAxis, false).colourScale(name, false).height(520);
+            if (increasing && n > 1) {
+                h.columns(epochs, false);
+            }
+            String file = "entry_heatmap_" + rec.names().get(e).replaceAll("[^A-Za-z0-9_]", "_");
+            figure(h.saveFigure(plots, file), e == picks.get(0)
+                    ? "How the depth profile of one weight entry forms during training: " + name + " of every layer k (rows) after each "
+                        + "recorded epoch (columns) of the deepest run that recorded entry paths. The reference code records 5 entries of A "
+                        + "and 5 of b after every epoch at its deepest depth [code]; layerwise streams them to disk and thins epochs to a "
+                        + "disk budget [layerwise]. Colours: the sequential viridis map over the values' range (dark: lowest, yellow: "
+                        + "highest) [layerwise]."
+                    : "The same for " + name + ", an entry of the bias b_k.");
+        }
+    }
+
+    /** One probed entry along depth at a few recorded epochs of the deepest recording run. */
+    private Figure trainingPathPlot() {
+        Recording rec = recording();
+        if (rec == null || rec.names().isEmpty()) {
+            return null;
+        }
+        double[][] rows;
+        try {
+            rows = Npy.readMiddleSlab(rec.dir().resolve(EntryPathProbe.VALUES), 0);
+        } catch (RuntimeException ex) {
+            skipped.add("The entry-path snapshots of L = " + rec.depth() + ": " + ex.getMessage());
+            return null;
+        }
+        int n = Math.min(rows.length, rec.epochs().length);
         if (n == 0) {
-            return;
+            return null;
         }
-        double[] epoch = index.column("epoch");
-        double up = Math.pow(deep.depth, beta());
-        Chart c = new Chart("How one weight's depth profile forms during training (L = " + deep.depth + ")",
-                "L^beta " + name + " of every layer, after several epochs", "s = k / L", "L^beta " + name, false, false);
+        String name = entryLabel(rec.names().get(0));
+        double up = Math.pow(rec.depth(), beta());
+        Chart c = new Chart("How one weight's depth profile forms during training (L = " + rec.depth() + ")",
+                "L^beta " + name + " of every layer, after several recorded epochs", "s = k / L", "L^beta " + name, false, false);
         int[] picks = n >= 4 ? new int[] {0, n / 3, 2 * n / 3, n - 1} : java.util.stream.IntStream.range(0, n).toArray();
         for (int p : picks) {
-            double[] y = new double[deep.depth];
-            for (int k = 0; k < deep.depth; k++) {
+            double[] y = new double[rows[p].length];
+            for (int k = 0; k < y.length; k++) {
                 y[k] = up * rows[p][k];
             }
-            c.add(new Chart.Series("after epoch " + (int) epoch[p], along(deep.depth), y, true, false, -1));
+            c.line("after epoch " + (long) rec.epochs()[p], along(y.length), y, -1);
         }
-        figure(plots, "entry_training_paths", "Snapshots of one randomly chosen entry of A_k across all layers of the deepest network, "
-                + "after several recorded epochs: a smooth profile that forms and settles is the ODE-like picture; one that stays rough is diffusive.", c);
+        return save(c, "entry_training_paths");
     }
 
-    private void hiddenPlot(Path plots) {
-        Chart c = new Chart("Hidden-state norms through the network", "mean ||h_k|| over 5 training inputs (solid) and 5 random unit vectors (markers)",
+    private Figure hiddenPlot() {
+        List<Run> shown = spread(4);
+        if (shown.isEmpty()) {
+            return null;
+        }
+        Chart c = new Chart("Hidden-state norms through the network", "mean ||h_k|| over 5 training inputs (lines) and 5 random unit vectors (markers, at most 40 layers per depth)",
                 "s = k / L", "||h_k||", false, false);
-        for (Run r : spread(4)) {
+        int colour = 0;
+        for (Run r : shown) {
             double[] s = new double[r.depth + 1];
             for (int k = 0; k <= r.depth; k++) {
                 s[k] = (double) k / r.depth;
             }
-            c.add(new Chart.Series("train, L = " + r.depth, s, r.hidden[1], true, false, -1));
+            c.add(new Chart.Series("training inputs, L = " + r.depth, s, r.hidden[1], true, false, colour));
+            // at most ~40 markers per depth: a marker per layer of a deep net is a solid band
+            int every = Math.max(1, r.depth / 40);
+            double[] sx = java.util.stream.IntStream.rangeClosed(0, r.depth).filter(k -> k % every == 0 || k == r.depth).mapToDouble(k -> s[k]).toArray();
+            double[] sy = java.util.stream.IntStream.rangeClosed(0, r.depth).filter(k -> k % every == 0 || k == r.depth).mapToDouble(k -> r.hidden[3][k]).toArray();
+            c.add(new Chart.Series("random inputs, L = " + r.depth, sx, sy, false, true, colour));
+            colour++;
         }
-        int color = 0;
-        for (Run r : spread(4)) {
-            double[] s = new double[r.depth + 1];
-            for (int k = 0; k <= r.depth; k++) {
-                s[k] = (double) k / r.depth;
-            }
-            c.add(new Chart.Series("random, L = " + r.depth, s, r.hidden[3], false, true, color++));
-        }
-        figure(plots, "hidden_norms", "How the hidden state evolves with s = k/L: a depth limit shows as curves that agree across L.", c);
+        return save(c, "hidden_norms");
     }
 
-    private void lossPlot(Path plots) {
-        Chart c = new Chart("Final training loss vs depth", "dashed: target epsilon = " + cfg.epsilon(), "depth L", "training MSE", true, true);
-        c.points("train loss (full training set)", depths(ok), ok.stream().mapToDouble(r -> r.trainLoss == null ? Double.NaN : r.trainLoss).toArray(), 0);
-        if (cfg.epsilon() > 0) {
-            c.horizontal(cfg.epsilon());
+    private Figure trendNoisePlot() {
+        if (!(trendNoise.get("trend_entry") instanceof double[] trend)) {
+            return null;
         }
-        figure(plots, "final_loss_vs_depth", "Runs above the dashed line stopped at Tmax before reaching epsilon; "
-                + "diverged runs are listed in the table, not drawn.", c);
-    }
-
-    @SuppressWarnings("unchecked")
-    private void trendNoisePlot(Path plots) {
-        if (!trendNoise.containsKey("trend_entry")) {
-            return;
-        }
-        double[] trend = (double[]) trendNoise.get("trend_entry");
         double[] noise = (double[]) trendNoise.get("noise_entry");
         double[] raw = (double[]) trendNoise.get("raw_entry_scaled");
         int depth = (Integer) trendNoise.get("depth");
+        String seq = String.valueOf(trendNoise.getOrDefault("sequence", "A"));
+        int e = trendNoise.get("entry") instanceof Integer i ? i : 0;
+        String entry = entryLabel(seq + "[" + e / cfg.width() + "," + e % cfg.width() + "]");
         Chart c = new Chart("Trend and noise of one weight entry (L = " + depth + ")",
-                String.format("trend integral averaged over depths %s; beta = %.2f", trendNoise.get("averaged_depths"), (Double) trendNoise.get("beta")),
-                "s = k / L", "value", false, false);
-        c.add(new Chart.Series("raw L^beta W_k", along(depth), raw, false, true, 7));
-        c.add(new Chart.Series("trend part L^beta W_bar_k", along(depth), trend, true, false, 0));
-        c.add(new Chart.Series("noise part L^(beta-1) cumsum(W - W_bar)", along(depth), noise, true, false, 1));
-        figure(plots, "trend_noise", "Denoising (reference section 4.6): the trend is what the depths share; the noise is what is left, accumulated. "
-                + "A noise part that stays O(1) as L grows is the diffusive signature.", c);
+                String.format(Locale.ROOT, "trend integral averaged over depths %s; beta = %.3f", trendNoise.get("averaged_depths"),
+                        orNaN(trendNoise.get("beta"))), "s = k / L", "value", false, false);
+        c.add(new Chart.Series("L^beta " + entry + " (raw)", along(depth), raw, false, true, 7));
+        c.add(new Chart.Series("trend part", along(depth), trend, true, false, 0));
+        c.add(new Chart.Series("noise part L^(beta-1) times the cumulative sum of the residual", along(depth), noise, true, false, 1));
+        return save(c, "trend_noise");
     }
 
-    private void deltaPlot(Path plots) {
-        if (cfg.delta() == DeltaMode.SHARED && alpha != null) {
-            Chart c = new Chart("Shared residual scale |delta| vs depth", "|delta| ~ L^-alpha", "depth L", "|delta|", true, true);
-            c.points("|delta|: alpha = " + interval(-alpha.slope(), alpha, true), depths(ok),
-                    ok.stream().mapToDouble(r -> r.sharedDelta == null ? Double.NaN : r.sharedDelta).toArray(), 0);
-            double[][] line = fitLine(alpha, 0);
-            c.line("fit", line[0], line[1], 0);
-            figure(plots, "delta_vs_depth", "Initialised at 1/L (alpha = 1); training moves it.", c);
+    private String deltaCaption = "";
+
+    private Figure deltaPlot() {
+        if (cfg.delta() == DeltaMode.SHARED && alpha != null && !ok.isEmpty()) {
+            Chart c = new Chart("Shared residual scale |delta| vs depth", "|delta| ~ L^-alpha; one point per run", "depth L", "|delta|", true, true)
+                    .ticksX(depthTicks(ok));
+            c.points("runs: alpha = " + exponent(alpha), depths(ok), ok.stream().mapToDouble(r -> r.sharedDelta == null ? Double.NaN : r.sharedDelta).toArray(), 0);
+            if (Double.isFinite(alpha.slope())) {
+                double[][] line = fitLine(alpha, 0);
+                c.line("OLS fit", line[0], line[1], 0);
+            }
+            deltaCaption = "The shared |delta| is initialised at 1/L (alpha = 1) [code]; training moves it.";
+            return save(c, "delta_vs_depth");
         } else if (cfg.delta() == DeltaMode.PER_LAYER) {
-            Chart c = new Chart("Per-layer delta_k along depth", "signed delta_k, times L", "s = k / L", "L delta_k", false, false);
-            for (Run r : spread(3)) {
+            List<Run> shown = spread(4);
+            if (shown.isEmpty()) {
+                return null;
+            }
+            Chart c = new Chart("Per-layer delta_k along depth", "signed delta_k times L; one curve per depth (seed 0), coloured by L",
+                    "s = k / L", "L delta_k", false, false).colourKey("depth L", true);
+            for (Run r : shown) {
                 double[] y = r.deltas.clone();
                 for (int k = 0; k < y.length; k++) {
                     y[k] *= r.depth;
                 }
-                c.add(new Chart.Series("L = " + r.depth, along(r.depth), y, true, false, -1));
+                c.curve(r.depth, along(r.depth), y);
             }
-            figure(plots, "delta_along_depth", "Initialised N(0, 1/L^2): L delta_k starts as unit noise.", c);
+            deltaCaption = "Initialised N(0, 1/L^2) [code]: L delta_k starts as unit noise.";
+            return save(c, "delta_along_depth");
         }
+        return null;
     }
 
-    private static String esc(Object o) {
-        return String.valueOf(o).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
+    // ---------------------------------------------------------------- runs, rules, provenance
 
-    private static String num(Double v) {
-        return v == null || !Double.isFinite(v) ? "–" : (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? String.format("%.4f", v) : String.format("%.3e", v));
-    }
-
-    private String html() {
-        StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>layerwise: depth-scaling study</title><style>")
-                .append("body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}")
-                .append("table{border-collapse:collapse;margin:1em 0;font-size:14px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
-                .append("th{background:#f3f3f3}td.l,th.l{text-align:left}.label{font-size:1.4em;font-weight:bold;padding:.4em .8em;background:#eef4ff;display:inline-block}")
-                .append("figure{margin:2em 0}figcaption{font-size:14px;color:#444}pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:12px}")
-                .append("</style></head><body>");
-        h.append("<h1>Depth-scaling study of a residual MLP</h1>");
-        h.append("<p>h<sub>k+1</sub> = h<sub>k</sub> + &delta;<sub>k</sub> &sigma;(A<sub>k</sub> h<sub>k</sub> + b<sub>k</sub>), trained at each depth L of the grid; ")
-                .append("after Cohen, Cont, Rossier &amp; Xu, <i>Scaling Properties of Deep Residual Networks</i>, ICML 2021. ")
-                .append(String.format("Setting: %s data, &sigma; = %s, &delta; %s, init %s (s = %s), d = %d, %s with lr %s, batch %d, &epsilon; = %s, Tmax = %d updates.</p>",
-                        esc(cfg.dataset()), cfg.activation().key(), cfg.delta().key(), cfg.init().key(), cfg.initScale(), cfg.width(),
-                        cfg.optimizer(), cfg.lr(), cfg.batchSize(), cfg.epsilon(), cfg.maxUpdates()));
-        h.append("<h2>Verdict</h2>");
-        if (regime != null) {
-            h.append("<div class=\"label\">").append(esc(regime.label())).append("</div><ul>");
-            for (String e : regime.evidence()) {
-                h.append("<li>").append(esc(e)).append("</li>");
-            }
-            h.append("</ul><p style=\"font-size:13px\">Rule [INFERRED from the paper's Hypotheses 1 and 2; its own thresholds are not public]: ")
-                    .append("ODE-like if the rescaled-increment slope s_I has its 95% interval below 0 and root SSQ scales as L^(1/2-beta); ")
-                    .append("SDE-like if beta, s_I and s_R are consistent with 1/2, 0 and 0; otherwise neither. ")
-                    .append("'Consistent' = the 95% interval overlaps target &plusmn; ").append(regime.tolerance())
-                    .append(". Intervals are ").append(regime.maxNorm().method().equals("t") ? "t-intervals of the OLS slope" : "percentile bootstrap")
-                    .append(" over ").append(regime.maxNorm().points()).append(" runs.</p>");
+    @SuppressWarnings("unchecked")
+    private void runsSection() {
+        page.section("Runs");
+        Map<String, Object> absent = summary.get("absent_runs") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        Object coverage = summary.getOrDefault("coverage", runs.size() + " runs");
+        long diverged = runs.stream().filter(r -> !r.usable()).count();
+        StringBuilder p = new StringBuilder("Coverage: ").append(coverage).append(" finished and sound");
+        if (absent.isEmpty()) {
+            p.append("; none is absent or damaged.");
+        } else {
+            p.append("; absent or damaged: ").append(String.join(", ", absent.keySet()))
+                    .append(". The analysis uses the sound runs only; rerun the study to redo the others.");
         }
-        h.append("<h2>Exponents</h2><table><tr><th class=l>sequence</th><th class=l>statistic</th><th>slope</th><th>std. error</th><th>95% interval</th><th>R&sup2;</th><th>runs</th></tr>");
-        fits.forEach((seq, m) -> m.forEach((st, f) -> h.append("<tr><td class=l>").append(esc(label(seq))).append("</td><td class=l>")
-                .append(esc(WeightStatistics.DESCRIPTIONS.getOrDefault(st, st))).append("</td><td>").append(num(f.slope())).append("</td><td>")
-                .append(num(f.stdError())).append("</td><td>[").append(num(f.lower())).append(", ").append(num(f.upper())).append("]</td><td>")
-                .append(num(f.rSquared())).append("</td><td>").append(f.points()).append("</td></tr>")));
-        if (alpha != null) {
-            h.append("<tr><td class=l>|&delta;| (shared)</td><td class=l>value</td><td>").append(num(alpha.slope())).append("</td><td>")
-                    .append(num(alpha.stdError())).append("</td><td>[").append(num(alpha.lower())).append(", ").append(num(alpha.upper()))
-                    .append("]</td><td>").append(num(alpha.rSquared())).append("</td><td>").append(alpha.points()).append("</td></tr>");
+        if (diverged > 0) {
+            p.append(" ").append(diverged).append(" of the finished runs diverged and are left out of every fit.");
         }
-        h.append("</table><p style=\"font-size:13px\">Slopes of log(statistic) on log(L). Exponents: beta = &minus;slope of the max norm, alpha = &minus;slope of |&delta;|. ")
-                .append("The increment row is the raw max increment; the regime rule adds beta. The detrended cumsum is fitted on L &ge; 200 when 3 such depths exist, as the reference.</p>");
-        for (var f : figures.entrySet()) {
-            h.append("<figure>").append(f.getValue()[1]).append("<figcaption>").append(esc(f.getValue()[0]))
-                    .append(" (<a href=\"plots/").append(f.getKey()).append(".png\">PNG</a>, <a href=\"plots/").append(f.getKey())
-                    .append(".svg\">SVG</a>)</figcaption></figure>");
+        page.paragraph(p.toString());
+        if (!absent.isEmpty()) {
+            HtmlReport.Table t = new HtmlReport.Table("absent run", "why");
+            absent.forEach((id, why) -> t.row(id, String.valueOf(why)));
+            page.table(t);
         }
-        if (trendNoise.containsKey("train_loss_denoised")) {
-            h.append("<p>Denoised network at L = ").append(trendNoise.get("depth")).append(": training loss ")
-                    .append(num((Double) trendNoise.get("train_loss_original"))).append(" with the trained weights, ")
-                    .append(num((Double) trendNoise.get("train_loss_denoised"))).append(" with their trend part alone.</p>");
-        }
-        h.append("<h2>Runs</h2><table><tr><th>L</th><th>seed</th><th class=l>stopped</th><th>updates</th><th>train loss</th><th>max ||")
-                .append(esc(label(eff()))).append("||</th></tr>");
+        String e = eff();
+        HtmlReport.Table t = new HtmlReport.Table("run", "L", "seed", "stopped", "updates", "train loss", Notation.format("max_k ||" + label(e) + "||"));
         for (Run r : runs) {
-            Map<String, Double> st = r.stats.get(eff());
-            h.append("<tr><td>").append(r.depth).append("</td><td>").append(r.seedIndex).append("</td><td class=l>").append(r.reason)
-                    .append("</td><td>").append(r.updates).append("</td><td>").append(num(r.trainLoss)).append("</td><td>")
-                    .append(num(st == null ? null : st.get(WeightStatistics.MAX_FROBENIUS))).append("</td></tr>");
+            Map<String, Double> st = r.stats.get(e);
+            t.row(ScalingStudy.runId(r.depth, r.seedIndex), r.depth, r.seedIndex, r.reason, r.updates, r.trainLoss,
+                    st == null ? null : st.get(WeightStatistics.MAX_FROBENIUS));
         }
-        h.append("</table><h2>Provenance</h2><p>Files beside this report: config.json, provenance.json, summary.json, metrics.csv, fits.csv, ")
-                .append("depths/L*/ (A.npy, b.npy, delta.npy, loss.csv, hidden_norms.csv, result.json). Regenerate with <code>./layerwise report ")
-                .append(esc(dir.getFileName())).append("</code>.</p><pre>").append(esc(Json.toString(cfg.asMap()))).append("</pre>");
+        page.table(t);
+    }
+
+    private void rulesSection() {
+        page.section("Where each rule comes from");
+        page.paragraph("As docs/scaling-study.md tags them: [paper] stated in Cohen, Cont, Rossier & Xu (ICML 2021) or its Appendix A; [code] "
+                + "what the authors' public code does; [derived] a short derivation from the paper; [inferred] deduced where the paper is "
+                + "silent; [layerwise] a choice made here.");
+        HtmlReport.Table t = new HtmlReport.Table("rule", "source");
+        t.row(Notation.format("Network h_{k+1} = h_k + delta_k sigma(A_k h_k + b_k)"), "[paper] eq. (1), [code]");
+        t.row(Notation.format("Stop when the training loss < epsilon or after Tmax updates"), "[paper]");
+        t.row("The loss compared with ε: the mean of the epoch's batch losses, checked at epoch ends", "[code]");
+        t.row("Geometric depth grid: the distinct floor(baseⁿ) ≥ Lmin, base 1.2 as the reference code", "[code]");
+        t.row("Statistics of each run (max norm, root-SSQ, increments, H¹, quadratic variation, cumulative sums)", "[code]; true spectral norm [layerwise]");
+        t.row(Notation.format("The effective weight |delta_k| A_k (per-layer delta)"), "[code]; that it is the effective weight [inferred]");
+        t.row("OLS of ln(statistic) on ln(L) with intercept, every seed a point", "[code]");
+        t.row("Standard error, 95 % t-interval, bootstrap over depths", "[layerwise]");
+        t.row(Notation.format("beta = -slope of the max norm; alpha = -slope of |delta|"), "[code]");
+        t.row(Notation.format("Root-SSQ ~ L^(1/2 - beta) when every layer scales as L^-beta"), "[derived]");
+        t.row("Hypothesis 1 (smooth ODE-like limit) and Hypothesis 2 (diffusive SDE-like limit)", "[paper]");
+        t.row("The regime rule on s_I and s_R and its tolerance", "[inferred]");
+        t.row("Undetermined with fewer than 5 depths or an interval wider than 0.5; the note on runs stopped at Tmax", "[layerwise]");
+        t.row("Trend/noise decomposition", "[code]; fitted β, 4 deepest depths averaged [layerwise]");
+        t.row("Entry paths of the deepest run after every epoch", "[code]; streamed and thinned to a disk budget [layerwise]");
+        t.row("Loss curves averaged over seeds; colour maps", "[layerwise]");
+        page.table(t);
+    }
+
+    private void provenance() {
+        Path abs = dir.toAbsolutePath().normalize();
         Path prov = dir.resolve("provenance.json");
-        if (java.nio.file.Files.exists(prov)) {
-            h.append("<pre>").append(esc(Json.toString(Json.read(prov)))).append("</pre>");
+        JsonNode provenance = null;
+        if (Files.exists(prov)) {
+            try {
+                provenance = Json.read(prov);
+            } catch (RuntimeException ex) {
+                skipped.add("provenance.json: " + ex.getMessage());
+            }
         }
-        h.append("</body></html>\n");
-        return h.toString();
+        String launcher = "layerwise";
+        if (provenance != null && provenance.hasNonNull("layerwise_home")) {
+            Path l = Path.of(provenance.get("layerwise_home").asText()).resolve("layerwise");
+            if (Files.isExecutable(l)) {
+                launcher = shellQuote(l.toString());
+            }
+        }
+        String command = launcher + " report " + shellQuote(abs.toString());
+        List<String> documents = new ArrayList<>(List.of(command, Json.toString(cfg.asMap())));
+        if (provenance != null) {
+            documents.add(Json.toString(provenance));
+        }
+        page.provenance("Files beside this report: config.json, provenance.json, summary.json, metrics.csv, fits.csv, plots/, and one folder "
+                + "per run under depths/ (A.npy, b.npy, delta.npy, loss.csv, hidden_norms.csv, result.json; the deepest run also its entry "
+                + "paths). Regenerate this report from any folder, without training, with the first command below"
+                + (launcher.equals("layerwise") ? " (the layerwise launcher on your PATH)" : "") + "; then the settings and the provenance.",
+                documents.toArray(String[]::new));
+    }
+
+    /** The text as one shell word: as it is when it holds only safe characters, else in single quotes. */
+    static String shellQuote(String s) {
+        return s.matches("[A-Za-z0-9_./:=@%+,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 }

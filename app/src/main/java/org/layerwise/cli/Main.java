@@ -340,6 +340,11 @@ public final class Main {
         StudyRunner.Report r = StudyRunner.report(dir, own.get("wait") != null, cl, out);
         r.study().verdictLines(r.summary()).forEach(out::println);
         out.println("report: " + dir.resolve("report.html").toAbsolutePath());
+        String failure = r.study().failure(r.summary());
+        if (failure != null) {
+            out.println("layerwise report: " + failure);
+            return ENVIRONMENT; // the same verdict as the study's own run gave
+        }
         return 0;
     }
 

@@ -33,6 +33,8 @@ public final class HtmlReport {
         DERIVED,
         /** Our reading where the paper is silent (e.g. thresholds it does not publish). */
         INFERRED,
+        /** What the authors' public code does (where it differs from or adds to the paper). */
+        CODE,
         /** A choice or measurement of this toolkit. */
         LAYERWISE;
 
@@ -138,7 +140,8 @@ public final class HtmlReport {
             ".note{font-size:14px;color:#333}.tag{display:inline-block;font-size:12px;font-family:monospace;padding:0 .4em;",
             "border-radius:3px;margin-right:.4em;vertical-align:1px}",
             ".tag-paper{background:#dff0d8;color:#2b5a1f}.tag-derived{background:#e3ecfa;color:#1f3f7a}",
-            ".tag-inferred{background:#fcefd9;color:#7a4d0b}.tag-layerwise{background:#ececec;color:#333}");
+            ".tag-inferred{background:#fcefd9;color:#7a4d0b}.tag-layerwise{background:#ececec;color:#333}",
+            ".tag-code{background:#f1e4f7;color:#5a2a70}");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 

@@ -137,7 +137,7 @@ final class ScalingReport {
         }
         provenance();
         Path file = dir.resolve("report.html");
-        AtomicFiles.writeString(file, codeBadges(page.html(file.toAbsolutePath().getParent())));
+        AtomicFiles.writeString(file, page.html(file.toAbsolutePath().getParent()));
     }
 
     // ---------------------------------------------------------------- text
@@ -292,19 +292,8 @@ final class ScalingReport {
         return c.isEmpty() ? null : c.saveFigure(plots, name);
     }
 
-    /**
-     * HtmlReport.Source has no [code] (what the authors' public code does); until it has, a [code] note is
-     * written as a [layerwise] note carrying this mark, and {@link #codeBadges} swaps its badge.
-     */
-    private static final String CODE_MARK = "\u2063code\u2063";
-
     private void code(String text) {
-        page.note(Source.LAYERWISE, CODE_MARK + Notation.format(text));
-    }
-
-    private static String codeBadges(String html) {
-        return html.replace(HtmlReport.badge(Source.LAYERWISE) + CODE_MARK,
-                "<span class=\"tag tag-code\" style=\"background:#f1e4f7;color:#5a2a70\">[code]</span>");
+        page.note(Source.CODE, Notation.format(text));
     }
 
     private static double[] depths(List<Run> rs) {

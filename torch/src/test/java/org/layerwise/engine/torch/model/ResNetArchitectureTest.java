@@ -127,7 +127,7 @@ class ResNetArchitectureTest {
     @Test
     void imagenetDepthsOutsideTheTableAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResNetSpec.imagenet(20, 1000));
-        assertTrue(e.getMessage().contains("18, 34, 50") && e.getMessage().contains("got 20"), e.getMessage());
+        assertTrue(e.getMessage().contains("18, 34, 50") && e.getMessage().contains(": 20 is not one"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ResNetSpec.cifar(20, 0));
     }
 

@@ -1,0 +1,117 @@
+package org.layerwise.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.layerwise.io.EnvironmentException;
+import org.layerwise.io.Json;
+
+/**
+ * {@code layerwise bench study}: a depth-scaling grid end to end, as a user runs it, beside the same
+ * grid in Python PyTorch (Debian's python3-torch, a faithful script of the reference's training loop,
+ * bundled as scaling_peer.py), same data size, updates and threads. Each side is one process timed
+ * from start to exit: for layerwise that includes the JVM start, the analysis, the plots and
+ * report.html; for Python its imports, training, the saved weights and the statistics with their fits.
+ */
+final class StudyBenchmark {
+    private StudyBenchmark() {
+    }
+
+    static void run(int threads, int updates, int depthMax, PrintStream out) {
+        Path home = Path.of(System.getProperty("layerwise.home", "."));
+        Path launcher = home.resolve("layerwise");
+        if (!Files.isExecutable(launcher)) {
+            throw new EnvironmentException("bench study runs the launcher as a user would; run it through ./layerwise (layerwise.home is not set)");
+        }
+        List<Integer> depths = new ArrayList<>();
+        for (int d = 4; d <= depthMax; d *= 2) {
+            depths.add(d);
+        }
+        String list = String.join(",", depths.stream().map(String::valueOf).toList());
+        out.printf("bench study: the scaling grid L = %s (base 2), tanh + shared delta, N 10000, d 10, B 500, lr 0.05, eps 1e-4, at most %d updates"
+                + " each, %d thread(s) each side, end to end%n", list, updates, threads);
+        try {
+            Path tmp = Files.createTempDirectory("layerwise-bench-study");
+            // layerwise, through its launcher
+            List<String> lw = new ArrayList<>(List.of(launcher.toString(), "scaling", "--depth-min", "4", "--depth-max", Integer.toString(depthMax),
+                    "--depth-base", "2", "--max-updates", Integer.toString(updates), "--train-size", "10000", "--batch-size", "500", "--lr", "0.05",
+                    "--epsilon", "1e-4", "--init", "xavier-depth", "--init-scale", "0.01", "--seeds", "1", "--threads", Integer.toString(threads),
+                    "--out", tmp.resolve("layerwise").toString()));
+            Timed a = time(new ProcessBuilder(lw), tmp.resolve("layerwise.log"));
+            if (a.exit != 0) {
+                throw new EnvironmentException("bench study: the layerwise side failed (exit " + a.exit + "); see " + tmp.resolve("layerwise.log"));
+            }
+            double lwTraining = 0;
+            double lwDeepest = Double.NaN;
+            for (int d : depths) {
+                var r = Json.read(tmp.resolve("layerwise/depths").resolve(String.format("L%05d-s0", d)).resolve("result.json"));
+                lwTraining += r.get("seconds").asDouble();
+                if (d == depths.get(depths.size() - 1)) {
+                    lwDeepest = 1000 * r.get("seconds").asDouble() / Math.max(1, r.get("updates").asLong());
+                }
+            }
+            out.printf("layerwise: %.1f s end to end (training %.1f s summed over runs; L = %d: %.2f ms/update); report %s%n", a.seconds,
+                    lwTraining, depthMax, lwDeepest, tmp.resolve("layerwise/report.html"));
+            // Python PyTorch, the same grid
+            Path script = tmp.resolve("scaling_peer.py");
+            try (InputStream in = StudyBenchmark.class.getResourceAsStream("scaling_peer.py")) {
+                Files.copy(in, script);
+            }
+            ProcessBuilder py = new ProcessBuilder("python3", script.toString(), "--depths", list, "--updates", Integer.toString(updates),
+                    "--threads", Integer.toString(threads), "--out", tmp.resolve("python").toString());
+            Map<String, String> env = py.environment();
+            env.put("OPENBLAS_NUM_THREADS", "1");     // torch's own threads only: no oversubscription
+            env.remove("OPENBLAS_CORETYPE");           // the peer at its best BLAS kernel (engine.md)
+            env.remove("OPENBLAS_L2_SIZE");
+            Timed b;
+            try {
+                b = time(py, tmp.resolve("python.log"));
+            } catch (IOException e) {
+                out.println("python: not run (" + e.getMessage() + "); install python3-torch and libopenblas0-pthread for the side-by-side figure");
+                return;
+            }
+            String pyLog = Files.readString(tmp.resolve("python.log"));
+            if (b.exit != 0) {
+                out.println("python: failed (exit " + b.exit + "; is python3-torch installed?): " + tmp.resolve("python.log"));
+                return;
+            }
+            Matcher m = Pattern.compile("L=" + depthMax + ": \\d+ updates in [0-9.]+ s \\(([0-9.]+) ms/update\\)").matcher(pyLog);
+            double pyDeepest = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+            out.printf("python:    %.1f s end to end (L = %d: %.2f ms/update; OPENBLAS_NUM_THREADS=1, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)%n",
+                    b.seconds, depthMax, pyDeepest);
+            out.printf("end-to-end ratio (python / layerwise): %.1fx; per update at L = %d: %.1fx%n", b.seconds / a.seconds, depthMax,
+                    pyDeepest / lwDeepest);
+        } catch (IOException e) {
+            throw new UncheckedIOException("bench study: " + e.getMessage(), e);
+        }
+    }
+
+    private record Timed(double seconds, int exit) {
+    }
+
+    private static Timed time(ProcessBuilder pb, Path log) throws IOException {
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(6, TimeUnit.HOURS)) {
+                p.destroyForcibly();
+                throw new EnvironmentException("bench study: a side ran for 6 hours; stopped");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new EnvironmentException("bench study: interrupted");
+        }
+        return new Timed((System.nanoTime() - t0) / 1e9, p.exitValue());
+    }
+}

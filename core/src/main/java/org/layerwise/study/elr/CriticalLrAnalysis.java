@@ -85,9 +85,23 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
         if (grids.isEmpty()) {
             return ctx.live() ? "no learning-rate grid measured yet" : "no learning-rate grid in the runs";
         }
-        return "empirical / predicted critical LR, median over " + grids.size() + " grid(s): swap boundary "
-                + HtmlReport.number(medianRatio(0)) + ", fastest spread decay " + HtmlReport.number(medianRatio(1)) + ", largest non-widening "
-                + HtmlReport.number(medianRatio(2));
+        return "empirical critical LR / predicted, median over " + grids.size() + " grid(s): swap boundary " + times(medianRatio(0))
+                + ", fastest spread decay " + times(medianRatio(1)) + ", largest non-widening " + times(medianRatio(2));
+    }
+
+    private static String times(double ratio) {
+        return Double.isFinite(ratio) ? String.format(java.util.Locale.ROOT, "×%.2f", ratio) : "none found";
+    }
+
+    /** A reason of {@link CriticalLr} with its long decimals cut to 3 significant digits, for a table. */
+    static String tidy(String reason) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-?\\d+\\.\\d{5,}(E-?\\d+)?").matcher(reason);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, String.format(java.util.Locale.ROOT, "%.3g", Double.parseDouble(m.group())));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     private double medianRatio(int which) {
@@ -147,8 +161,15 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
         for (ElrRunData r : ctx.runs()) {
             String id = r.spec.id();
             h.section("The run the grids were taken from: " + id);
-            h.figure(ElrFigures.lrChart(r).saveFigure(ctx.plots(), "lr_vs_critical_" + id),
-                    "The learning rate used in training beside the critical LR predicted at every recorded step (steps.csv).");
+            Chart lr = ElrFigures.lrChart(r);
+            List<AtStep> own = grids.stream().filter(a -> a.run() == r).toList();
+            if (!own.isEmpty()) {
+                lr.points("grid tried here (its predicted critical LR)", own.stream().mapToDouble(a -> a.atStep()).toArray(),
+                        own.stream().mapToDouble(AtStep::predicted).toArray(), 2);
+            }
+            h.figure(lr.saveFigure(ctx.plots(), "lr_vs_critical_" + id),
+                    "The learning rate used in training beside the critical LR predicted at every recorded step (steps.csv); dots: the steps"
+                            + " the grid of rates was tried at.");
             Chart spread = ElrFigures.spreadChart("ELR spread over training: " + id, "S = max e / min e over the normalized layers");
             ElrFigures.spreadLine(spread, r, "spread S (measured)", 0);
             h.figure(spread.saveFigure(ctx.plots(), "spread_" + id), "The ELR spread of the training run.");
@@ -168,7 +189,8 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
         h.table(t);
         HtmlReport.Table why = new HtmlReport.Table("run", "at step", "swap boundary", "fastest decay", "no widening");
         for (AtStep a : grids) {
-            why.row(a.run().spec.id(), a.atStep(), a.grid().swapBoundary().reason(), a.grid().fastestDecay().reason(), a.grid().noWidening().reason());
+            why.row(a.run().spec.id(), a.atStep(), tidy(a.grid().swapBoundary().reason()), tidy(a.grid().fastestDecay().reason()),
+                    tidy(a.grid().noWidening().reason()));
         }
         h.paragraph("How each estimate was found:");
         h.table(why);

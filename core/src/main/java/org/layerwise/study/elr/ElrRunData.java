@@ -289,8 +289,8 @@ final class ElrRunData {
 
     /**
      * The rows of the critical-LR experiment, in the file's order (empty when the run has none yet). The
-     * per-layer ELRs come from the two .npy files; rows beyond what either holds are left out (a run
-     * that is still measuring).
+     * per-layer ELRs come from the two .npy files; rows beyond what either holds, and a partly written
+     * last row of a run that is still measuring, are left out.
      *
      * @throws DataException naming the file when the table or a matrix is malformed
      */
@@ -328,6 +328,9 @@ final class ElrRunData {
             }
             String[] cells = line.split(",", -1);
             if (cells.length != header.size()) {
+                if (!complete && i == lines.size() - 1) {
+                    break; // a run still measuring may have written part of its last row
+                }
                 throw new DataException(table + ": line " + (i + 1) + " has " + cells.length + " cells, the header " + header.size());
             }
             out.add(new GridRow((long) number(table, i, cells[header.indexOf("at_step")]), number(table, i, cells[header.indexOf("factor")]),

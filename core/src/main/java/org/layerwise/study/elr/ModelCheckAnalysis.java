@@ -196,7 +196,7 @@ final class ModelCheckAnalysis extends ElrStudyAnalysis {
             for (int i = 0; i < preds.size(); i++) {
                 ModelReplay.Prediction pr = preds.get(i);
                 Chart c = new Chart(what + ": measured (dots) and " + tags[i] + " " + pr.name() + " (lines)", id + "; one colour per layer",
-                        "step", norm ? "sigma_t / sigma_0 (sigma = ||w||)" : "ELR e = eta ||g|| / sigma", false, true);
+                        "step", norm ? "sigma_t / sigma_0 (sigma = ||w||)" : "ELR e = eta ||g|| / sigma", false, !norm);
                 double[][] predicted = norm ? pr.sigma() : pr.elr();
                 double[][] measured = r.matrix(q);
                 for (int k = 0; k < picked.length; k++) {

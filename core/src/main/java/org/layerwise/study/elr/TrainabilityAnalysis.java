@@ -243,7 +243,9 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
     }
 
     private Chart scatter() {
-        Chart c = new Chart("Mean ELR spread against final test accuracy", "one dot per run; colour: residual connections and warm-up",
+        long undrawn = ctx.runs().stream().filter(r -> !(r.meanSpread() > 0) || !Double.isFinite(r.finalTestAccuracy())).count();
+        Chart c = new Chart("Mean ELR spread against final test accuracy", "one dot per run; colour: residual connections and warm-up"
+                + (undrawn > 0 ? "; " + undrawn + " run(s) without a spread or a test accuracy (diverged, or not evaluated yet) not drawn" : ""),
                 "mean ELR spread over training", "final held-out accuracy", true, false);
         for (String res : RESIDUALS) {
             for (String w : WARMUPS) {

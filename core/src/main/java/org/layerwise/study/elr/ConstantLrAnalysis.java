@@ -73,7 +73,7 @@ final class ConstantLrAnalysis extends ElrStudyAnalysis {
     String headline() {
         List<String> parts = new ArrayList<>();
         for (PerLr p : runs) {
-            parts.add("lr " + HtmlReport.number(p.run().targetLr()) + ": " + HtmlReport.number(p.ratio()));
+            parts.add("lr " + ElrFigures.num(p.run().targetLr()) + ": " + ElrFigures.num(p.ratio()));
         }
         return "final / initial ELR spread per constant learning rate: " + String.join("; ", parts);
     }
@@ -83,9 +83,9 @@ final class ConstantLrAnalysis extends ElrStudyAnalysis {
         List<String> e = new ArrayList<>();
         for (PerLr p : runs) {
             e.add(String.format("%s (lr %s): spread %s → %s over steps %d to %d (ratio %s); model with measured c: ratio %s; with c frozen after %d"
-                    + " steps: ratio %s", p.run().spec.id(), HtmlReport.number(p.run().targetLr()), HtmlReport.number(p.run().initialSpread()),
-                    HtmlReport.number(p.run().finalSpread()), (long) p.run().step[0], (long) p.run().step[p.run().rows() - 1],
-                    HtmlReport.number(p.ratio()), HtmlReport.number(PerLr.ratio(p.measured())), FREEZE_AFTER, HtmlReport.number(PerLr.ratio(p.frozen()))));
+                    + " steps: ratio %s", p.run().spec.id(), ElrFigures.num(p.run().targetLr()), ElrFigures.num(p.run().initialSpread()),
+                    ElrFigures.num(p.run().finalSpread()), (long) p.run().step[0], (long) p.run().step[p.run().rows() - 1],
+                    ElrFigures.num(p.ratio()), ElrFigures.num(PerLr.ratio(p.measured())), FREEZE_AFTER, ElrFigures.num(PerLr.ratio(p.frozen()))));
         }
         return e;
     }
@@ -105,7 +105,8 @@ final class ConstantLrAnalysis extends ElrStudyAnalysis {
                 "The same measured spreads (lines) beside replay (b), the model with base gradients frozen after " + FREEZE_AFTER
                         + " recorded steps (dots): the model's own prediction of the convergence.");
         h.figure(ratioChart().saveFigure(ctx.plots(), "constant_lr_spread_ratio"),
-                "Final / initial spread per constant learning rate: measured and both replays. Below 1 the layers' ELRs came closer together.");
+                "Final / initial spread per constant learning rate: measured and both replays. Below 1 the layers' ELRs came closer together."
+                        + " Replay (a) reproduces the measurement, so its dots lie under the measured ones.");
         HtmlReport.Table t = new HtmlReport.Table("run", "lr", "initial spread", "final spread", "final / initial", "model (a)", "model (b)");
         for (PerLr p : runs) {
             t.row(p.run().spec.id(), p.run().targetLr(), p.run().initialSpread(), p.run().finalSpread(), p.ratio(), PerLr.ratio(p.measured()),
@@ -115,7 +116,7 @@ final class ConstantLrAnalysis extends ElrStudyAnalysis {
                 + " recorded steps. Both start from the measured initial weight norms and use the learning rates of lr.npy.");
         h.table(t);
         List<ElrRunData> rs = runs.stream().map(PerLr::run).toList();
-        List<String> names = rs.stream().map(r -> "lr " + HtmlReport.number(r.targetLr())).toList();
+        List<String> names = rs.stream().map(r -> "lr " + ElrFigures.num(r.targetLr())).toList();
         List<Integer> colours = new ArrayList<>();
         for (int i = 0; i < rs.size(); i++) {
             colours.add(i);
@@ -127,7 +128,7 @@ final class ConstantLrAnalysis extends ElrStudyAnalysis {
         double[] range = ElrFigures.sharedElrRange(ctx.runs());
         for (PerLr p : runs) {
             h.figure(ElrFigures.elrHeatmap(p.run(), range, ctx.plots(), "elr_heatmap_" + p.run().spec.id()),
-                    "Constant lr " + HtmlReport.number(p.run().targetLr()) + ": ELR of every normalized layer (rows, layer 1 = the stem) at every"
+                    "Constant lr " + ElrFigures.num(p.run().targetLr()) + ": ELR of every normalized layer (rows, layer 1 = the stem) at every"
                             + " recorded step; colours on a log scale shared by every run of the study.");
         }
     }
@@ -138,7 +139,7 @@ final class ConstantLrAnalysis extends ElrStudyAnalysis {
                         + FREEZE_AFTER + " recorded steps"));
         for (int i = 0; i < runs.size(); i++) {
             PerLr p = runs.get(i);
-            String lr = "lr " + HtmlReport.number(p.run().targetLr());
+            String lr = "lr " + ElrFigures.num(p.run().targetLr());
             ElrFigures.spreadLine(c, p.run(), lr + ": measured", i);
             ModelReplay.Prediction q = measuredC ? p.measured() : p.frozen();
             if (q != null) {

@@ -125,8 +125,8 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
         List<String> e = new ArrayList<>();
         for (AtStep a : grids) {
             e.add(String.format("%s, step %d: predicted %s; swap boundary %s, fastest decay %s, largest non-widening %s", a.run().spec.id(),
-                    a.atStep(), HtmlReport.number(a.predicted()), HtmlReport.number(a.grid().swapBoundary().lr()),
-                    HtmlReport.number(a.grid().fastestDecay().lr()), HtmlReport.number(a.grid().noWidening().lr())));
+                    a.atStep(), ElrFigures.num(a.predicted()), ElrFigures.num(a.grid().swapBoundary().lr()),
+                    ElrFigures.num(a.grid().fastestDecay().lr()), ElrFigures.num(a.grid().noWidening().lr())));
         }
         e.addAll(problems);
         return e;

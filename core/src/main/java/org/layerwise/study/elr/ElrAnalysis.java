@@ -153,7 +153,8 @@ final class ElrAnalysis {
         if (ctx.live()) {
             h.live(LIVE_RELOAD_SECONDS, Instant.now());
         }
-        h.verdict(summary.get("coverage") + " of the study: " + summary.get("headline"), (List<String>) summary.get("evidence"));
+        String scope = ctx.live() ? "Preview while training (" + summary.get("coverage") + " complete so far)" : summary.get("coverage") + " of the study";
+        h.verdict(scope + ": " + summary.get("headline"), (List<String>) summary.get("evidence"));
         h.note(HtmlReport.Source.DERIVED, "Per normalized weight tensor (every conv followed by BatchNorm; the classifier is reported apart):"
                 + " weight norm σ = ‖w‖, base gradient c = σ‖g‖, ELR e = η‖g‖/σ = ηc/σ², spread S = max e / min e over the layers,"
                 + " predicted critical LR η/√(e_max e_min). Definitions and what rests on what: docs/elr-study.md.");

@@ -25,6 +25,24 @@ final class ElrFigures {
     private ElrFigures() {
     }
 
+    /**
+     * A number for headlines, legends and evidence lines: 3 significant digits without trailing zeros
+     * (0.01, 53.5, 6.27e-08); "n/a" when not finite. Tables and summary.json keep full precision.
+     */
+    static String num(double v) {
+        if (!Double.isFinite(v)) {
+            return "n/a";
+        }
+        if (v == 0) {
+            return "0";
+        }
+        double a = Math.abs(v);
+        if (a >= 1e-3 && a < 1e5) {
+            return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+        }
+        return String.format(java.util.Locale.ROOT, "%.2e", v);
+    }
+
     /** x and y thinned to at most {@code max} evenly spaced points, the first and last always kept. */
     static double[][] thin(double[] x, double[] y, int max) {
         int n = Math.min(x.length, y.length);
@@ -175,6 +193,25 @@ final class ElrFigures {
             h.colourRange(range[0], range[1]);
         }
         return h.saveFigure(plots, name);
+    }
+
+    /** The layer x step heatmap of sigma_{l,t} / sigma_{l,0} (linear colours): how each layer's norm grew. */
+    static Figure growthHeatmap(ElrRunData run, Path plots, String name) {
+        double[][] s = run.matrix("sigma");
+        double[][] byLayer = new double[run.layerCount()][s.length];
+        for (int t = 0; t < s.length; t++) {
+            for (int l = 0; l < run.layerCount(); l++) {
+                byLayer[l][t] = s[t][l] / s[0][l];
+            }
+        }
+        double[] layerAxis = new double[run.layerCount()];
+        for (int l = 0; l < layerAxis.length; l++) {
+            layerAxis[l] = l + 1;
+        }
+        return new Heatmap("Weight norm per layer and step, relative to its start: " + run.spec.id(),
+                "colour: sigma_{l,t} / sigma_{l,0} with sigma = ||w||; rows: layer 1 (stem) at the bottom", "step", "layer", byLayer)
+                .columns(head(run.step, s.length), false).rows(layerAxis, false).colourScale("sigma_t / sigma_0", false)
+                .height(Math.max(360, Math.min(760, 300 + 6 * run.layerCount()))).saveFigure(plots, name);
     }
 
     /** One run's spread S over the recorded steps, as a line. */

@@ -218,6 +218,20 @@ final class ElrRunData {
         return diverged() && result.path("diverged_at_step").isNumber() ? result.get("diverged_at_step").asLong() : -1;
     }
 
+    /**
+     * The first recorded step whose learning rate reached the target (where a warm-up ended), or -1 when
+     * none did (still warming up, or a schedule that never runs at the target).
+     */
+    long firstStepAtTarget() {
+        double target = targetLr();
+        for (int r = 0; r < lr.length; r++) {
+            if (lr[r] >= target * (1 - 1e-6)) {
+                return (long) step[r];
+            }
+        }
+        return -1;
+    }
+
     /** A setting of the run's grid point, else of the study. */
     String setting(String key) {
         Object v = spec.settings().get(key);

@@ -116,7 +116,7 @@ final class ModelCheckAnalysis extends ElrStudyAnalysis {
             return p.whyNoModel();
         }
         return String.format("predicted ELRs off by %s (measured c) and %s (c frozen after %d steps) at the last step, median relative"
-                + " error over layers", HtmlReport.number(p.measured().elrError().finalMedian()), HtmlReport.number(p.frozen().elrError().finalMedian()),
+                + " error over layers", ElrFigures.num(p.measured().elrError().finalMedian()), ElrFigures.num(p.frozen().elrError().finalMedian()),
                 freezeAfter);
     }
 
@@ -132,8 +132,8 @@ final class ModelCheckAnalysis extends ElrStudyAnalysis {
             for (ModelReplay.Prediction q : new ModelReplay.Prediction[] {p.measured(), p.frozen(), p.walk()}) {
                 if (q != null) {
                     e.add(String.format("%s, %s: relative error at the last step, median (max) over layers: sigma %s (%s), e %s (%s)", id, q.name(),
-                            HtmlReport.number(q.sigmaError().finalMedian()), HtmlReport.number(q.sigmaError().finalMax()),
-                            HtmlReport.number(q.elrError().finalMedian()), HtmlReport.number(q.elrError().finalMax())));
+                            ElrFigures.num(q.sigmaError().finalMedian()), ElrFigures.num(q.sigmaError().finalMax()),
+                            ElrFigures.num(q.elrError().finalMedian()), ElrFigures.num(q.elrError().finalMax())));
                 }
             }
             if (p.walk() == null) {

@@ -26,8 +26,8 @@ final class TrainAnalysis extends ElrStudyAnalysis {
     @Override
     String headline() {
         ElrRunData r = ctx.runs().get(0);
-        return String.format("ELR spread %s → %s over %d recorded steps; test accuracy %s", HtmlReport.number(r.initialSpread()),
-                HtmlReport.number(r.finalSpread()), r.rows(), HtmlReport.number(r.finalTestAccuracy()));
+        return String.format("ELR spread %s → %s over %d recorded steps; test accuracy %s", ElrFigures.num(r.initialSpread()),
+                ElrFigures.num(r.finalSpread()), r.rows(), ElrFigures.num(r.finalTestAccuracy()));
     }
 
     @Override
@@ -35,8 +35,8 @@ final class TrainAnalysis extends ElrStudyAnalysis {
         List<String> e = new ArrayList<>();
         for (ElrRunData r : ctx.runs()) {
             e.add(String.format("%s (%s): spread %s at step %d, %s at step %d (geometric mean %s); test accuracy %s%s", r.spec.id(), r.label(),
-                    HtmlReport.number(r.initialSpread()), (long) r.step[0], HtmlReport.number(r.finalSpread()), (long) r.step[r.rows() - 1],
-                    HtmlReport.number(r.meanSpread()), HtmlReport.number(r.finalTestAccuracy()), r.diverged() ? "; DIVERGED" : ""));
+                    ElrFigures.num(r.initialSpread()), (long) r.step[0], ElrFigures.num(r.finalSpread()), (long) r.step[r.rows() - 1],
+                    ElrFigures.num(r.meanSpread()), ElrFigures.num(r.finalTestAccuracy()), r.diverged() ? "; DIVERGED" : ""));
         }
         return e;
     }
@@ -55,9 +55,9 @@ final class TrainAnalysis extends ElrStudyAnalysis {
             Figure heat = ElrFigures.elrHeatmap(r, range, ctx.plots(), "elr_heatmap_" + id);
             h.figure(heat, "ELR e_l of every normalized layer (rows, layer 1 = the stem conv at the bottom) at every recorded step; colours on a"
                     + " log scale. Layer names: layers.json.");
-            Figure sigma = ElrFigures.layerHeatmap(r, "sigma", "Weight norm per layer and step: " + id,
-                    "colour: sigma_l = ||w_l||, log scale", "weight norm sigma", null, ctx.plots(), "sigma_heatmap_" + id);
-            h.figure(sigma, "Weight norm of every normalized layer. For plain SGD it can only grow: sigma'^2 = sigma^2 (1 + e^2) [derived].");
+            Figure sigma = ElrFigures.growthHeatmap(r, ctx.plots(), "sigma_heatmap_" + id);
+            h.figure(sigma, "Weight norm of every normalized layer relative to its value at the first recorded step (the norms themselves"
+                    + " differ between layers by their widths: sigma.npy). For plain SGD they can only grow: σ'² = σ²(1 + e²) [derived].");
             Figure base = ElrFigures.layerHeatmap(r, "base_gradient", "Base gradient per layer and step: " + id,
                     "colour: c_l = sigma_l ||g_l||, the gradient norm at unit weight norm, log scale", "base gradient c", null, ctx.plots(),
                     "base_gradient_heatmap_" + id);

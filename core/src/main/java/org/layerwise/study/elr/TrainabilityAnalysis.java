@@ -58,6 +58,11 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
         long diverged() {
             return runs.stream().filter(ElrRunData::diverged).count();
         }
+
+        /** Where the first seed's learning rate first reached the target (the end of its warm-up), or -1. */
+        long warmupEnd() {
+            return runs.get(0).firstStepAtTarget();
+        }
     }
 
     private final List<Group> groups = new ArrayList<>();
@@ -154,6 +159,8 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
             m.put("diverged", g.diverged());
             SummaryValues.put(m, "mean_spread", g.meanSpread(), "no run of the group has a usable spread");
             SummaryValues.put(m, "mean_test_accuracy", g.meanAccuracy(), "no run of the group has a held-out accuracy (diverged or not evaluated yet)");
+            SummaryValues.put(m, "lr_at_target_from_step", g.warmupEnd() >= 0 ? g.warmupEnd() : Double.NaN,
+                    "the learning rate never reached the target in the recorded steps");
             out.add(m);
         }
         summary.put("groups", out);
@@ -166,16 +173,17 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
     @Override
     String headline() {
         return "mean ELR spread against final test accuracy over " + ctx.runs().size() + " run(s): Spearman rank correlation "
-                + HtmlReport.number(spearman) + " (" + correlated + " runs; negative: higher spread, lower accuracy)";
+                + ElrFigures.num(spearman) + " (" + correlated + " runs; negative: higher spread, lower accuracy)";
     }
 
     @Override
     List<String> evidence() {
         List<String> e = new ArrayList<>();
         for (Group g : groups) {
-            e.add(String.format("%s, depth %d: mean spread %s, test accuracy %s (%d run(s)%s)", comboName(g.residual(), g.warmup()), g.depth(),
-                    HtmlReport.number(g.meanSpread()), HtmlReport.number(g.meanAccuracy()), g.runs().size(),
-                    g.diverged() > 0 ? ", " + g.diverged() + " diverged" : ""));
+            e.add(String.format("%s, depth %d: mean spread %s, test accuracy %s (%d run(s)%s%s)", comboName(g.residual(), g.warmup()), g.depth(),
+                    ElrFigures.num(g.meanSpread()), ElrFigures.num(g.meanAccuracy()), g.runs().size(),
+                    g.diverged() > 0 ? ", " + g.diverged() + " diverged" : "",
+                    g.warmup().equals("none") ? "" : g.warmupEnd() >= 0 ? "; at the target lr from step " + g.warmupEnd() : "; below the target lr throughout"));
         }
         return e;
     }
@@ -212,7 +220,8 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
                 ElrFigures.spreadLine(spread, r, name, colour(r.residual(), r.warmup()));
             }
             h.section("Over training, depth " + d);
-            h.figure(spread.saveFigure(ctx.plots(), "spread_d" + d), "The ELR spread at every recorded step of each run of depth " + d + ".");
+            h.figure(spread.saveFigure(ctx.plots(), "spread_d" + d), "The ELR spread at every recorded step of each run of depth " + d + ". Runs that trained"
+                    + " alike (an ELR warm-up whose critical LR exceeded the target from the start is no warm-up) draw over each other.");
             h.figure(ElrFigures.lrRatioChart("Learning rate relative to the predicted critical LR, depth " + d, runs, names, colours)
                             .saveFigure(ctx.plots(), "lr_over_critical_d" + d),
                     "The learning rate used divided by the critical LR predicted from the same step's ELRs. The ELR warm-up keeps it at or below 1"
@@ -297,13 +306,16 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
     }
 
     private void groupTable(HtmlReport h) {
-        HtmlReport.Table t = new HtmlReport.Table("residual", "warm-up", "depth", "runs", "mean spread", "test accuracy", "diverged");
+        HtmlReport.Table t = new HtmlReport.Table("residual", "warm-up", "depth", "runs", "mean spread", "test accuracy", "diverged",
+                "lr at target from step");
         for (Group g : groups) {
-            t.row(g.residual(), g.warmup(), g.depth(), g.runs().size(), g.meanSpread(), g.meanAccuracy(), g.diverged());
+            t.row(g.residual(), g.warmup(), g.depth(), g.runs().size(), g.meanSpread(), g.meanAccuracy(), g.diverged(),
+                    g.warmupEnd() >= 0 ? (Object) g.warmupEnd() : "never");
         }
         h.paragraph("Grouped by residual connections, warm-up and depth: mean spread is the geometric mean over seeds of each run's"
                 + " exp(mean ln S); test accuracy the mean over seeds of the last held-out accuracy. Spearman rank correlation of mean spread and"
-                + " accuracy over the runs: " + HtmlReport.number(spearman) + " (" + correlated + " runs).");
+                + " accuracy over the runs: " + ElrFigures.num(spearman) + " (" + correlated + " runs). Last column: the first recorded step"
+                + " whose learning rate reached the target, where a warm-up ended (first seed).");
         h.table(t);
     }
 }

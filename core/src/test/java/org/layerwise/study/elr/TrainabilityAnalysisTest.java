@@ -47,6 +47,8 @@ class TrainabilityAnalysisTest {
         JsonNode elr = s.get("groups").get(1);
         assertEquals("none", none.get("warmup").asText());
         assertEquals("elr", elr.get("warmup").asText());
+        assertEquals(0, none.get("lr_at_target_from_step").asInt(), "without warm-up the rate is at the target from step 0");
+        assertTrue(elr.get("lr_at_target_from_step").isNull() || elr.get("lr_at_target_from_step").asInt() > 0, elr.toString());
         assertTrue(elr.get("mean_spread").asDouble() < none.get("mean_spread").asDouble(),
                 "the ELR warm-up lowers the mean spread: " + elr + " vs " + none);
         List<String> figures = ElrTestFolders.figures(folder.file("report.html"));

@@ -209,7 +209,7 @@ final class ElrFigures {
             layerAxis[l] = l + 1;
         }
         return new Heatmap("Weight norm per layer and step, relative to its start: " + run.spec.id(),
-                "colour: sigma_{l,t} / sigma_{l,0} with sigma = ||w||; rows: layer 1 (stem) at the bottom", "step", "layer", byLayer)
+                "colour: sigma_t / sigma_0 of each layer, sigma = ||w||; rows: layer 1 (stem) at the bottom", "step", "layer", byLayer)
                 .columns(head(run.step, s.length), false).rows(layerAxis, false).colourScale("sigma_t / sigma_0", false)
                 .height(Math.max(360, Math.min(760, 300 + 6 * run.layerCount()))).saveFigure(plots, name);
     }

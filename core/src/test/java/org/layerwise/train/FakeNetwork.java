@@ -10,7 +10,7 @@ import org.layerwise.util.Rng;
  * sigma'^2 = sigma^2 (1 + e^2) exactly, as for a BatchNorm layer. The last tensor ("classifier") is
  * an ordinary quadratic. The batch's mean pixel moves the targets, so gradients change from step to step.
  */
-final class FakeNetwork implements TrainableNetwork {
+public final class FakeNetwork implements TrainableNetwork {
     private final int[] sizes;
     private final double[][] w;
     private final double[][] g;
@@ -19,7 +19,7 @@ final class FakeNetwork implements TrainableNetwork {
     private final double momentum;
     private double[][] velocity;
 
-    FakeNetwork(int[] sizes, long seed, double momentum) {
+    public FakeNetwork(int[] sizes, long seed, double momentum) {
         this.sizes = sizes.clone();
         this.momentum = momentum;
         Rng rng = new Rng(seed);

@@ -8,9 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.layerwise.io.Json;
-import org.layerwise.report.Chart;
-import org.layerwise.report.Figure;
-import org.layerwise.report.Heatmap;
 import org.layerwise.report.HtmlReport;
 import org.layerwise.study.RunFolder;
 import org.layerwise.study.RunSpec;
@@ -18,11 +15,21 @@ import org.layerwise.study.StudyFolder;
 
 /**
  * The analysis and report of every ELR study, from the study folder alone (no training, no libtorch,
- * no training data): per-run spreads, accuracies and ELR trajectories, summary.json and a
- * self-contained report.html. While a run trains it is redrawn from what the run has flushed, as a
- * page that reloads itself.
+ * no training data): loads each run's folder ({@link ElrRunData}), hands the runs to the study's own
+ * analysis ({@link ElrStudyAnalysis}: model check, critical LR, trainability, constant LR, train), and
+ * writes summary.json and a self-contained report.html around it. While a run trains it is redrawn
+ * from what the run has flushed, as a page that reloads itself (summary.json is written only for a
+ * finished analysis).
+ *
+ * <p>Every note of the report is tagged with where it comes from, as the design note marks it:
+ * [paper] for what the paper states, [derived] for what this toolkit derives from scale invariance
+ * (the model, the critical-LR formula, the warm-up rule, the form of Algorithm 1, the empirical
+ * critical-LR rules). docs/elr-study.md lists them.
  */
 final class ElrAnalysis {
+    /** Seconds between reloads of a live page. */
+    static final int LIVE_RELOAD_SECONDS = 30;
+
     private ElrAnalysis() {
     }
 
@@ -36,134 +43,162 @@ final class ElrAnalysis {
             boolean complete = scan.status().get(r.id()).state() == RunFolder.State.COMPLETE;
             boolean live = training != null && f.dir().equals(training.dir());
             if (complete || live) {
-                ElrRunData d = ElrRunData.load(r, f, complete);
-                if (d != null) {
+                ElrRunData d = ElrRunData.load(r, f, complete, c);
+                if (d != null && d.rows() > 0) {
                     runs.add(d);
                 }
             }
         }
-        Map<String, Object> summary = summary(study, c, scan, runs, training != null);
-        if (training == null) {
+        boolean live = training != null;
+        ElrStudyAnalysis.Context ctx = new ElrStudyAnalysis.Context(study, c, List.copyOf(runs), live, folder.file("plots"));
+        ElrStudyAnalysis analysis = runs.isEmpty() ? null : ElrStudyAnalysis.of(ctx);
+        Map<String, Object> summary = summary(ctx, scan, analysis);
+        if (!live) {
             Json.write(folder.file("summary.json"), summary);
         }
-        report(study, c, folder, runs, summary, training != null);
+        report(ctx, folder, analysis, summary);
         return summary;
     }
 
-    static Map<String, Object> summary(ElrStudy study, ElrConfig c, StudyFolder.Scan scan, List<ElrRunData> runs, boolean live) {
+    static Map<String, Object> summary(ElrStudyAnalysis.Context ctx, StudyFolder.Scan scan, ElrStudyAnalysis analysis) {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("study", study.name());
-        s.put("title", study.title());
+        s.put("study", ctx.study().name());
+        s.put("title", ctx.study().title());
         s.put("coverage", scan.coverage());
         s.put("absent_runs", scan.absent());
-        s.put("live", live);
+        s.put("live", ctx.live());
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (ElrRunData r : runs) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("run", r.spec.id());
-            m.put("residual", r.setting("residual").isEmpty() ? (c.residual() ? "short" : "no-short") : r.setting("residual"));
-            m.put("warmup", r.setting("warmup").isEmpty() ? c.warmup() : r.setting("warmup"));
-            m.put("depth", r.setting("depth").isEmpty() ? c.depth() : Integer.parseInt(r.setting("depth")));
-            m.put("lr", r.setting("lr").isEmpty() ? c.lr() : Double.parseDouble(r.setting("lr")));
-            m.put("recorded_steps", r.step.length);
-            m.put("complete", r.complete);
-            m.put("diverged", r.diverged());
-            m.put("mean_spread", finite(r.meanSpread()));
-            m.put("initial_spread", r.spread.length == 0 ? null : finite(r.spread[0]));
-            m.put("final_spread", r.spread.length == 0 ? null : finite(r.spread[r.spread.length - 1]));
-            m.put("test_accuracy", finite(r.finalTestAccuracy()));
-            rows.add(m);
+        for (ElrRunData r : ctx.runs()) {
+            rows.add(runRow(r));
         }
         s.put("runs", rows);
-        s.put("all_diverged", !runs.isEmpty() && runs.stream().allMatch(ElrRunData::diverged));
+        s.put("all_diverged", !ctx.runs().isEmpty() && ctx.runs().stream().allMatch(ElrRunData::diverged));
+        if (analysis == null) {
+            s.put("headline", "no recorded step yet");
+            s.put("evidence", List.of());
+        } else {
+            analysis.summarise(s);
+            s.put("headline", analysis.headline());
+            s.put("evidence", analysis.evidence());
+        }
         return s;
     }
 
-    private static Double finite(double v) {
-        return Double.isFinite(v) ? v : null;
+    /** The per-run fields every study's summary has. */
+    static Map<String, Object> runRow(ElrRunData r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run", r.spec.id());
+        m.put("residual", r.residual());
+        m.put("warmup", r.warmup());
+        m.put("depth", r.depth());
+        SummaryValues.put(m, "lr", r.targetLr(), "no learning rate in the run's settings");
+        m.put("seed", r.seed());
+        m.put("recorded_steps", r.rows());
+        m.put("last_recorded_step", r.rows() == 0 ? 0 : (long) r.step[r.rows() - 1]);
+        m.put("complete", r.complete);
+        m.put("diverged", r.diverged());
+        if (r.diverged()) {
+            m.put("diverged_at_step", r.divergedAt());
+        }
+        String noSpread = "no step with a usable ELR (every layer had a zero or non-finite gradient)";
+        SummaryValues.put(m, "mean_spread", r.meanSpread(), noSpread);
+        SummaryValues.put(m, "initial_spread", r.initialSpread(), noSpread);
+        SummaryValues.put(m, "final_spread", r.finalSpread(), noSpread);
+        SummaryValues.put(m, "test_accuracy", r.finalTestAccuracy(), r.whyNoTestAccuracy());
+        SummaryValues.put(m, "max_abs_orthogonality", maxAbsOrthogonality(r),
+                "not measured (no finite <w, g> / (||w|| ||g||) recorded)");
+        return m;
     }
 
+    /** The largest |<w, g>| / (||w|| ||g||) over every recorded step and layer: scale invariance makes it about 0. */
+    static double maxAbsOrthogonality(ElrRunData r) {
+        double max = Double.NaN;
+        for (double[] row : r.matrix("orthogonality")) {
+            for (double v : row) {
+                if (Double.isFinite(v) && !(Math.abs(v) <= max)) {
+                    max = Math.abs(v);
+                }
+            }
+        }
+        return max;
+    }
+
+    /** What the terminal prints after a study: the coverage, the headline and its evidence. */
     @SuppressWarnings("unchecked")
     static List<String> verdictLines(Map<String, Object> summary) {
         List<String> lines = new ArrayList<>();
-        lines.add("  " + summary.get("coverage"));
+        lines.add("  " + summary.get("coverage") + ": " + summary.get("headline"));
+        Object evidence = summary.get("evidence");
+        if (evidence instanceof List<?> l) {
+            for (Object e : l) {
+                lines.add("  " + e);
+            }
+        }
         for (Map<String, Object> r : (List<Map<String, Object>>) summary.get("runs")) {
-            lines.add(String.format("  %-24s mean ELR spread %s, test accuracy %s%s", r.get("run"), fmt(r.get("mean_spread")),
-                    fmt(r.get("test_accuracy")), Boolean.TRUE.equals(r.get("diverged")) ? " (DIVERGED)" : ""));
+            if (Boolean.TRUE.equals(r.get("diverged"))) {
+                lines.add("  " + r.get("run") + " DIVERGED at step " + r.get("diverged_at_step"));
+            }
         }
         return lines;
     }
 
-    private static String fmt(Object v) {
-        return v instanceof Number n ? String.format("%.3g", n.doubleValue()) : "n/a";
-    }
-
-    static void report(ElrStudy study, ElrConfig c, StudyFolder folder, List<ElrRunData> runs, Map<String, Object> summary, boolean live) {
-        Path plots = folder.file("plots");
-        HtmlReport h = new HtmlReport("layerwise: " + study.name());
-        h.intro(capitalise(study.title()) + ". Networks: ResNet v1 (" + c.architecture() + "), BatchNorm " + (c.bnAffine() ? "with" : "without")
-                + " affine parameters, " + c.dataset() + " data, batch " + c.batchSize() + ", " + c.steps() + " SGD steps"
-                + (c.momentum() > 0 ? ", momentum " + c.momentum() : "") + (c.weightDecay() > 0 ? ", weight decay " + c.weightDecay() : "") + ".");
-        if (live) {
-            h.live(30, Instant.now());
+    @SuppressWarnings("unchecked")
+    static void report(ElrStudyAnalysis.Context ctx, StudyFolder folder, ElrStudyAnalysis analysis, Map<String, Object> summary) {
+        ElrConfig c = ctx.config();
+        HtmlReport h = new HtmlReport("layerwise: " + ctx.study().name());
+        h.intro(capitalise(ctx.study().title()) + ". Networks: ResNet v1 (" + c.architecture() + "), BatchNorm " + (c.bnAffine() ? "with" : "without")
+                + " affine parameters, " + c.dataset() + " data, batch " + c.batchSize() + ", " + c.steps() + " SGD steps, " + c.schedule()
+                + " schedule" + (c.momentum() > 0 ? ", momentum " + c.momentum() : "") + (c.weightDecay() > 0 ? ", weight decay " + c.weightDecay() : "")
+                + (c.probeEvery() > 1 ? "; the probe recorded every " + c.probeEvery() + " steps" : "") + ".");
+        if (ctx.live()) {
+            h.live(LIVE_RELOAD_SECONDS, Instant.now());
         }
-        List<String> evidence = new ArrayList<>();
-        for (ElrRunData r : runs) {
-            evidence.add(String.format("%s: mean ELR spread %s, test accuracy %s%s", r.spec.id(), HtmlReport.number(r.meanSpread()),
-                    HtmlReport.number(r.finalTestAccuracy()), r.complete ? "" : " (training)"));
+        String scope = ctx.live() ? "Preview while training (" + summary.get("coverage") + " complete so far)" : summary.get("coverage") + " of the study";
+        h.verdict(scope + ": " + summary.get("headline"), (List<String>) summary.get("evidence"));
+        h.note(HtmlReport.Source.DERIVED, "Per normalized weight tensor (every conv followed by BatchNorm; the classifier is reported apart):"
+                + " weight norm σ = ‖w‖, base gradient c = σ‖g‖, ELR e = η‖g‖/σ = ηc/σ², spread S = max e / min e over the layers,"
+                + " predicted critical LR η/√(e_max e_min). Definitions and what rests on what: docs/elr-study.md.");
+        if (c.momentum() > 0 || c.weightDecay() > 0) {
+            h.note(HtmlReport.Source.PAPER, "The paper trains with vanilla SGD, without momentum and weight decay; this study used"
+                    + (c.momentum() > 0 ? " momentum " + c.momentum() : "") + (c.weightDecay() > 0 ? " weight decay " + c.weightDecay() : "")
+                    + ", so every model prediction below is the extended model [derived], with its assumptions listed beside it.");
         }
-        h.verdict(summary.get("coverage") + " of the study", evidence);
-        h.note(HtmlReport.Source.PAPER, "With any constant learning rate the ELR ratios between layers converge to 1; the ELR spread correlates with"
-                + " trainability, most clearly for deep networks without skip connections.");
-        h.note(HtmlReport.Source.DERIVED, "ELR e = η‖g‖/‖w‖ per normalized weight tensor; spread S = max e / min e; predicted critical LR"
-                + " η / √(e_max e_min). The model and the critical-LR formula are derived from scale invariance (docs/elr-study.md).");
-
-        if (!runs.isEmpty()) {
-            Chart spread = new Chart("ELR spread over training", "S = max_l e_l / min_l e_l over the normalized layers", "step", "spread S", false, true);
-            for (ElrRunData r : runs) {
-                spread.add(new Chart.Series(r.spec.id(), r.step, r.spread, true, false, -1));
-            }
-            h.section("Spread");
-            Figure f = spread.saveFigure(plots, "spread");
-            h.figure(f, "The ratio of the largest to the smallest per-layer effective learning rate at every recorded step, one line per run.");
-            h.section("Per-layer ELR");
-            for (ElrRunData r : runs.subList(0, Math.min(4, runs.size()))) {
-                double[][] elr = r.matrix("elr");
-                if (elr.length == 0) {
-                    continue;
-                }
-                double[][] byLayer = transpose(elr);
-                double[] layerIndex = new double[byLayer.length];
-                for (int l = 0; l < layerIndex.length; l++) {
-                    layerIndex[l] = l;
-                }
-                Heatmap m = new Heatmap("ELR per layer and step: " + r.spec.id(), "colour: e_l (log scale); rows: normalized layers from the input",
-                        "step", "layer", byLayer).columns(r.step, false).rows(layerIndex, false).colourScale("ELR e", true);
-                Figure fh = m.saveFigure(plots, "elr_heatmap_" + r.spec.id());
-                h.figure(fh, "Effective learning rate of every normalized layer (rows, input at the bottom) at every recorded step of " + r.spec.id() + ".");
+        if (analysis == null) {
+            h.paragraph("No run has recorded a step yet: this page fills in as soon as the probe has written its first rows.");
+        } else {
+            analysis.report(h);
+        }
+        runsTable(h, ctx.runs());
+        List<String> documents = new ArrayList<>(List.of(Json.toString(c.asMap())));
+        if (java.nio.file.Files.isRegularFile(folder.file(StudyFolder.PROVENANCE))) {
+            try {
+                documents.add(Json.toString(Json.read(folder.file(StudyFolder.PROVENANCE))));
+            } catch (RuntimeException e) {
+                documents.add(StudyFolder.PROVENANCE + " is unreadable: " + e.getMessage());
             }
         }
-        HtmlReport.Table t = new HtmlReport.Table("run", "residual", "warm-up", "depth", "lr", "steps", "mean spread", "test accuracy", "state");
-        for (ElrRunData r : runs) {
-            t.row(r.spec.id(), r.setting("residual"), r.setting("warmup"), r.setting("depth"), r.setting("lr"), r.step.length,
-                    HtmlReport.number(r.meanSpread()), HtmlReport.number(r.finalTestAccuracy()),
-                    r.diverged() ? "diverged" : r.complete ? "complete" : "training");
-        }
-        h.section("Runs");
-        h.table(t);
-        h.provenance(Json.toString(c.asMap()), "config.json", "provenance.json", "summary.json", "runs/*/ (elr_long.csv, steps.csv, eval.csv, *.npy, layers.json, result.json)");
-        h.paragraph("Regenerate with: ./layerwise report " + folder.dir().toAbsolutePath());
+        h.provenance("Beside this report: config.json (the settings, shown first below), provenance.json (what ran: versions, threads, data;"
+                + " shown second), summary.json (the numbers of this page) and runs/RUN/ with elr_long.csv, steps.csv, eval.csv, one .npy matrix"
+                + " [recorded step][layer] per quantity, layers.json and result.json" + (ctx.study().name().equals("elr-critical-lr")
+                        ? ", and critical_lr.csv with critical_lr_elr_before.npy and critical_lr_elr_after.npy" : "")
+                + " (formats: docs/elr-study.md). Regenerate with: ./layerwise report " + folder.dir().toAbsolutePath(),
+                documents.toArray(String[]::new));
         h.write(folder.file("report.html"));
     }
 
-    static double[][] transpose(double[][] m) {
-        double[][] t = new double[m[0].length][m.length];
-        for (int i = 0; i < m.length; i++) {
-            for (int j = 0; j < m[0].length; j++) {
-                t[j][i] = m[i][j];
-            }
+    private static void runsTable(HtmlReport h, List<ElrRunData> runs) {
+        HtmlReport.Table t = new HtmlReport.Table("run", "residual", "warm-up", "depth", "lr", "recorded steps", "initial spread", "final spread",
+                "mean spread", "max |cos(w, g)|", "test accuracy", "state");
+        for (ElrRunData r : runs) {
+            t.row(r.spec.id(), r.residual(), r.warmup(), r.depth(), r.targetLr(), r.rows(), r.initialSpread(), r.finalSpread(), r.meanSpread(),
+                    maxAbsOrthogonality(r), r.finalTestAccuracy(),
+                    r.diverged() ? "diverged at step " + r.divergedAt() : r.complete ? "complete" : "training");
         }
-        return t;
+        h.section("Runs");
+        h.paragraph("Mean spread: exp of the mean of ln S over the recorded steps (spreads are ratios, so their geometric mean)."
+                + " max |cos(w, g)|: the orthogonality check; scale invariance makes it about 0, and a large value flags a layer that is not"
+                + " scale-invariant.");
+        h.table(t);
     }
 
     private static String capitalise(String s) {

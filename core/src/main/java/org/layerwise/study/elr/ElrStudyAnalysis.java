@@ -1,0 +1,55 @@
+package org.layerwise.study.elr;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.layerwise.report.HtmlReport;
+
+/**
+ * What one ELR study adds to the shared analysis ({@link ElrAnalysis}): its numbers in summary.json,
+ * the verdict (headline and evidence, also printed on the terminal) and its sections of report.html.
+ * A subclass computes everything in its constructor, from the runs' folders alone, so summary and
+ * report show the same numbers.
+ */
+abstract class ElrStudyAnalysis {
+    /**
+     * What an analysis works on.
+     *
+     * @param study  the study
+     * @param config its settings
+     * @param runs   the runs with data (finished, or training and flushed), in plan order
+     * @param live   whether a run is still training (the report is a preview)
+     * @param plots  where figures go
+     */
+    record Context(ElrStudy study, ElrConfig config, List<ElrRunData> runs, boolean live, Path plots) {
+    }
+
+    final Context ctx;
+
+    ElrStudyAnalysis(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The analysis of the context's study. */
+    static ElrStudyAnalysis of(Context ctx) {
+        return switch (ctx.study().name()) {
+            case "elr-model-check" -> new ModelCheckAnalysis(ctx);
+            case "elr-critical-lr" -> new CriticalLrAnalysis(ctx);
+            case "elr-trainability" -> new TrainabilityAnalysis(ctx);
+            case "elr-constant-lr" -> new ConstantLrAnalysis(ctx);
+            default -> new TrainAnalysis(ctx);
+        };
+    }
+
+    /** Adds the study's own fields to summary.json (numbers through {@link SummaryValues}). */
+    abstract void summarise(Map<String, Object> summary);
+
+    /** The verdict's headline. */
+    abstract String headline();
+
+    /** The verdict's evidence, one line each (also the terminal's summary). */
+    abstract List<String> evidence();
+
+    /** The study's sections of the report. */
+    abstract void report(HtmlReport page);
+}

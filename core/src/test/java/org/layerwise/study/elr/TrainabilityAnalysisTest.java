@@ -1,0 +1,80 @@
+package org.layerwise.study.elr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.layerwise.study.StudyFolder;
+
+/** The Figure 5 analogue: one point per run, groups by residual x warm-up x depth, the rank correlation of spread and accuracy. */
+class TrainabilityAnalysisTest {
+    private static final ElrTrainabilityStudy STUDY = new ElrTrainabilityStudy();
+
+    /**
+     * Four runs (short/no-short x none/ELR warm-up) whose result.json records accuracies chosen to fall as
+     * the measured mean spread rises: the rank correlation is then exactly -1. The ELR warm-up holds the
+     * learning rate at the critical LR, which lowers the fake network's mean spread below that of the
+     * constant rate.
+     */
+    @Test
+    void groupsAndRankCorrelation(@TempDir Path tmp) throws Exception {
+        ElrConfig c = ElrTestFolders.config(STUDY, Map.of("steps", "30", "lr", "10000", "depths", "20", "residuals", "short,no-short",
+                "warmups", "none,elr"));
+        // first pass: measure the spreads; second: record accuracies in the opposite order of the spreads
+        StudyFolder probe = ElrTestFolders.build(STUDY, c, tmp.resolve("probe"), 0, null, null);
+        List<Double> spreads = new ArrayList<>();
+        for (var spec : STUDY.plan(c)) {
+            spreads.add(ElrRunData.load(spec, probe.run(spec), true, c).meanSpread());
+        }
+        StudyFolder folder = ElrTestFolders.build(STUDY, c, tmp.resolve("study"), 0, (spec, i) -> 1.0 / (1 + spreads.get(i)), null);
+        ElrTestFolders.analyse(STUDY, c, folder);
+        JsonNode s = ElrTestFolders.assertValidSummary(folder.file("summary.json"));
+        assertEquals(4, s.get("groups").size());
+        assertEquals(4, s.get("spearman_runs").asInt());
+        // the two residual settings train the same fake network, so their spreads tie in pairs: ranks are averaged
+        assertEquals(-1.0, s.get("spearman_mean_spread_vs_accuracy").asDouble(), 1e-12);
+        for (JsonNode g : s.get("groups")) {
+            assertEquals(1, g.get("runs").asInt());
+            assertTrue(g.get("mean_spread").asDouble() > 1);
+        }
+        JsonNode none = s.get("groups").get(0);
+        JsonNode elr = s.get("groups").get(1);
+        assertEquals("none", none.get("warmup").asText());
+        assertEquals("elr", elr.get("warmup").asText());
+        assertEquals(0, none.get("lr_at_target_from_step").asInt(), "without warm-up the rate is at the target from step 0");
+        assertTrue(elr.get("lr_at_target_from_step").isNull() || elr.get("lr_at_target_from_step").asInt() > 0, elr.toString());
+        assertTrue(elr.get("mean_spread").asDouble() < none.get("mean_spread").asDouble(),
+                "the ELR warm-up lowers the mean spread: " + elr + " vs " + none);
+        List<String> figures = ElrTestFolders.figures(folder.file("report.html"));
+        for (String f : List.of("trainability_scatter", "spread_d20", "lr_over_critical_d20", "elr_heatmap_short-none-d20-s0",
+                "elr_heatmap_no-short-elr-d20-s0")) {
+            assertTrue(figures.contains(f), f + " missing from " + figures);
+        }
+    }
+
+    /** Spearman's rho against values computed by hand: a perfect monotone pair, a reversed one, and a tie. */
+    @Test
+    void spearmanClosedForms() {
+        assertEquals(1.0, TrainabilityAnalysis.spearman(List.of(new double[] {1, 10}, new double[] {2, 20}, new double[] {3, 25})), 1e-15);
+        assertEquals(-1.0, TrainabilityAnalysis.spearman(List.of(new double[] {1, 3}, new double[] {5, 2}, new double[] {9, 1})), 1e-15);
+        // x ranks (1, 2.5, 2.5), y ranks (1, 2, 3): rho = 1.5 / sqrt(1.5 * 2) = sqrt(3) / 2
+        assertEquals(Math.sqrt(3) / 2, TrainabilityAnalysis.spearman(List.of(new double[] {1, 1}, new double[] {2, 2}, new double[] {2, 3})), 1e-12);
+    }
+
+    /** With fewer than 3 runs the correlation is null with the reason. */
+    @Test
+    void tooFewRunsForACorrelation(@TempDir Path tmp) {
+        ElrConfig c = ElrTestFolders.config(STUDY, Map.of("steps", "6", "lr", "0.3", "depths", "20", "residuals", "short", "warmups", "none"));
+        StudyFolder folder = ElrTestFolders.build(STUDY, c, tmp, 0, (spec, i) -> 0.5, null);
+        ElrTestFolders.analyse(STUDY, c, folder);
+        JsonNode s = ElrTestFolders.assertValidSummary(folder.file("summary.json"));
+        assertTrue(s.get("spearman_mean_spread_vs_accuracy").isNull());
+        assertTrue(s.get("spearman_mean_spread_vs_accuracy_why_null").asText().contains("at least 3 runs"));
+    }
+}

@@ -30,7 +30,7 @@ import org.layerwise.io.NpyAppender;
  * </ul>
  * Its files survive a resume (the checkpoint stores how far each goes; they are truncated back).
  */
-public final class ElrProbe implements TrainingListener, AutoCloseable {
+public final class ElrProbe implements TrainingListener, AutoCloseable, java.io.Flushable {
     /** Per-layer quantities, in the order of the .npy files and the long table's columns. */
     public static final List<String> QUANTITIES = List.of("sigma", "grad_norm", "base_gradient", "elr", "classic_elr",
             "angular_update", "orthogonality", "lr");
@@ -207,6 +207,7 @@ public final class ElrProbe implements TrainingListener, AutoCloseable {
     }
 
     /** Flushes every table (for a live report) without closing. */
+    @Override
     public void flush() {
         npy.values().forEach(NpyAppender::flush);
         if (longTable != null) {

@@ -32,7 +32,7 @@ import org.layerwise.train.TrainingListener;
  * {@code critical_lr_elr_before.npy} / {@code critical_lr_elr_after.npy} (per-layer ELRs, rows in the
  * order of the table).
  */
-final class CriticalLrExperiment implements TrainingListener, AutoCloseable {
+final class CriticalLrExperiment implements TrainingListener, AutoCloseable, java.io.Flushable {
     static final String TABLE = "critical_lr.csv";
     static final String BEFORE = "critical_lr_elr_before.npy";
     static final String AFTER = "critical_lr_elr_after.npy";
@@ -169,6 +169,16 @@ final class CriticalLrExperiment implements TrainingListener, AutoCloseable {
             table = CsvTable.resume(dir.resolve(TABLE), HEADER, c.getLong(name() + ".table_bytes"));
             before = NpyAppender.resume(dir.resolve(BEFORE), rows, layers);
             after = NpyAppender.resume(dir.resolve(AFTER), rows, layers);
+        }
+    }
+
+    /** Writes the grid measured so far to disk (for a live report). */
+    @Override
+    public void flush() {
+        if (table != null) {
+            table.flush();
+            before.flush();
+            after.flush();
         }
     }
 

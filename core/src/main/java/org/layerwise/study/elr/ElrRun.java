@@ -91,7 +91,9 @@ final class ElrRun {
             List<TrainingListener> listeners = new ArrayList<>(List.of(ctx.progress(), probe));
             listeners.addAll(extras.create(net, train));
             if (live != null) {
-                listeners.add(new LiveReport(c.reportEverySeconds(), probe::flush, live));
+                List<TrainingListener> flushed = List.copyOf(listeners);
+                listeners.add(new LiveReport(c.reportEverySeconds(), () -> flushed.stream().filter(l -> l instanceof java.io.Flushable)
+                        .forEach(l -> flush((java.io.Flushable) l)), live));
             }
             r = new ImageTrainer(new ImageTrainer.Settings(c.steps(), c.checkpointEvery(), c.evalEvery()), listeners, ctx.stop())
                     .train(net, train, data.testLoader(c), schedule(c, s),
@@ -118,6 +120,14 @@ final class ElrRun {
         res.put("outcome", String.format("%s: %s after %d steps, test accuracy %s (%.0f s)", spec.id(), r.diverged() ? "DIVERGED" : "done",
                 r.steps(), Double.isFinite(r.evalAccuracy()) ? String.format("%.3f", r.evalAccuracy()) : "n/a", seconds));
         return res;
+    }
+
+    private static void flush(java.io.Flushable f) {
+        try {
+            f.flush();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static Double finite(double v) {

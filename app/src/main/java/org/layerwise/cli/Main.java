@@ -43,6 +43,7 @@ public final class Main {
             commands:
               demo                      run the quick preset of every study and print where the reports are
               scaling                   depth-scaling study (Cohen, Cont, Rossier & Xu, ICML 2021)
+              sweep plan|run|submit ... grids of study runs from one spec, on this machine or a Slurm cluster
               report <study-folder>     redraw the analysis, plots and report.html of any study folder
               bench scaling-kernel      fused kernel vs libtorch eager: ms per training step, memory
               test                      run the test suite (the launcher runs Maven)
@@ -84,6 +85,7 @@ public final class Main {
                 case "demo" -> demo(rest, out, terminal);
                 case "report" -> report(rest, out);
                 case "bench" -> bench(rest, out);
+                case "sweep" -> SweepCommand.run(rest, out, terminal);
                 default -> {
                     err.println("layerwise: unknown command '" + cmd + "'; commands: demo, scaling, report, bench, test (see layerwise --help)");
                     yield USAGE;

@@ -1,0 +1,187 @@
+package org.layerwise.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.layerwise.config.ConfigException;
+import org.layerwise.sweep.CostModel;
+import org.layerwise.sweep.Sweep;
+import org.layerwise.sweep.SweepSpec;
+
+/**
+ * {@code layerwise sweep ...}: grids of study runs from one spec, on this machine or a Slurm cluster,
+ * with no change to the spec. Parses the command line only; the work is in {@link org.layerwise.sweep}.
+ */
+final class SweepCommand {
+    static final String HELP = """
+            layerwise sweep <plan|run|run-one|submit|status|collect> ...
+
+            A sweep is one study over a grid of its settings, written once as a spec (YAML or JSON):
+
+              name: act-lr
+              study: scaling
+              base: {preset: quick, settings: {max-updates: 500}}
+              axes:                                   # crossed: every combination
+                activation: [tanh, relu]
+                lr: {geometric: {from: 0.01, to: 0.1, count: 3}}    # or {range: {from, to, step}}
+              zip:                                    # optional: keys that vary together
+                - {init-scale: [0.01, 0.1], momentum: [0, 0.9]}
+
+              layerwise sweep plan SPEC [--out FOLDER] [--flops-per-second R]
+                  expand the spec into FOLDER/manifest.json (default FOLDER: runs/sweep-<name>), check every entry,
+                  print the runs and the compute they need (rate measured now, or R per second per thread)
+              layerwise sweep run-one MANIFEST [--index I] [--threads N]
+                  train run I of a manifest (default I: $SLURM_ARRAY_TASK_ID) unless it is complete; resumes
+                  from its checkpoint; what every launcher calls
+            """;
+
+    private SweepCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out, boolean terminal) {
+        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help")) {
+            out.print(HELP);
+            return args.isEmpty() ? Main.USAGE : 0;
+        }
+        String sub = args.get(0);
+        List<String> rest = args.subList(1, args.size());
+        List<String> commandLine = new ArrayList<>(List.of("layerwise", "sweep"));
+        commandLine.addAll(args);
+        return switch (sub) {
+            case "plan" -> plan(rest, out);
+            case "run-one" -> runOne(rest, out, commandLine);
+            default -> throw new ConfigException("sweep: unknown subcommand '" + ConfigException.quote(sub)
+                    + "'; subcommands: plan, run, run-one, submit, status, collect (see layerwise sweep --help)");
+        };
+    }
+
+    private static int plan(List<String> args, PrintStream out) {
+        Map<String, String> own = new LinkedHashMap<>();
+        own.put("out", null);
+        own.put("flops-per-second", null);
+        own.put("help", null);
+        List<String> positional = new ArrayList<>();
+        Map<String, String> unknown = Main.flags(args, own, List.of(), positional);
+        if (own.get("help") != null) {
+            out.print(HELP);
+            return 0;
+        }
+        rejectUnknown("plan", unknown, own.keySet());
+        Path spec = onePath("plan", "SPEC", positional);
+        Path dir = outFolder(own.get("out"), spec);
+        Sweep.plan(spec, dir, rate(own.get("flops-per-second")), out);
+        return 0;
+    }
+
+    private static int runOne(List<String> args, PrintStream out, List<String> commandLine) {
+        Map<String, String> own = new LinkedHashMap<>();
+        own.put("index", null);
+        own.put("threads", null);
+        own.put("help", null);
+        List<String> positional = new ArrayList<>();
+        Map<String, String> unknown = Main.flags(args, own, List.of(), positional);
+        if (own.get("help") != null) {
+            out.print(HELP);
+            return 0;
+        }
+        rejectUnknown("run-one", unknown, own.keySet());
+        Path manifest = onePath("run-one", "MANIFEST", positional);
+        if (Files.isDirectory(manifest)) {
+            manifest = manifest.resolve(org.layerwise.sweep.Manifest.FILE);
+        }
+        String rawIndex = own.get("index");
+        if (rawIndex == null) {
+            rawIndex = System.getenv("SLURM_ARRAY_TASK_ID");
+            if (rawIndex == null) {
+                throw new ConfigException("index: missing; give --index I (0-based), or run inside a Slurm array task (SLURM_ARRAY_TASK_ID)");
+            }
+        }
+        int index = nonNegative("index", rawIndex);
+        int threads = own.get("threads") == null ? threadsFromEnvironment() : positive("threads", own.get("threads"));
+        return Sweep.runOne(manifest, index, threads, commandLine, out) == 0 ? 0 : Main.ENVIRONMENT;
+    }
+
+    /** SLURM_CPUS_PER_TASK inside a Slurm task, else 0 (the entry's own setting). */
+    static int threadsFromEnvironment() {
+        String c = System.getenv("SLURM_CPUS_PER_TASK");
+        if (c == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(c.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    static void rejectUnknown(String sub, Map<String, String> unknown, java.util.Set<String> known) {
+        if (!unknown.isEmpty()) {
+            List<String> opts = new ArrayList<>();
+            known.stream().filter(k -> !k.equals("help")).forEach(k -> opts.add("--" + k));
+            throw new ConfigException("sweep " + sub + ": unknown option --" + unknown.keySet().iterator().next() + "; options: "
+                    + String.join(", ", opts));
+        }
+    }
+
+    static Path onePath(String sub, String what, List<String> positional) {
+        if (positional.isEmpty()) {
+            throw new ConfigException("sweep " + sub + ": missing " + what + "; see layerwise sweep --help");
+        }
+        if (positional.size() > 1) {
+            throw new ConfigException("sweep " + sub + ": unexpected argument '" + ConfigException.quote(positional.get(1)) + "'; give one " + what);
+        }
+        try {
+            return Path.of(positional.get(0));
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException("sweep " + sub + ": '" + ConfigException.quote(positional.get(0)) + "' is not a valid path");
+        }
+    }
+
+    /** The sweep folder: --out, else runs/sweep-NAME from the spec. */
+    static Path outFolder(String raw, Path spec) {
+        if (raw != null) {
+            return Main.outputFolder(raw, null);
+        }
+        return Main.outputFolder(null, "runs/sweep-" + SweepSpec.read(spec).name());
+    }
+
+    private static CostModel.Rate rate(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        double r;
+        try {
+            r = Double.parseDouble(raw.trim());
+        } catch (NumberFormatException e) {
+            r = Double.NaN;
+        }
+        if (!(r >= 0) || Double.isInfinite(r)) {
+            throw new ConfigException("flops-per-second: '" + ConfigException.quote(raw) + "' is not valid; allowed: a number ≥ 0 (0: no time estimate)");
+        }
+        return new CostModel.Rate(r, "given with --flops-per-second");
+    }
+
+    static int positive(String key, String raw) {
+        int v = nonNegative(key, raw);
+        if (v < 1) {
+            throw new ConfigException(key + ": '" + ConfigException.quote(raw) + "' is not valid; allowed: an integer ≥ 1");
+        }
+        return v;
+    }
+
+    static int nonNegative(String key, String raw) {
+        try {
+            int i = Integer.parseInt(raw.trim());
+            if (i < 0) {
+                throw new NumberFormatException();
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": '" + ConfigException.quote(raw) + "' is not valid; allowed: an integer ≥ 0");
+        }
+    }
+}

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.layerwise.config.ConfigException;
 import org.layerwise.sweep.CostModel;
+import org.layerwise.sweep.LocalExecutor;
+import org.layerwise.sweep.Manifest;
 import org.layerwise.sweep.Sweep;
+import org.layerwise.sweep.SweepFolder;
 import org.layerwise.sweep.SweepSpec;
 
 /**
@@ -34,6 +37,10 @@ final class SweepCommand {
               layerwise sweep plan SPEC [--out FOLDER] [--flops-per-second R]
                   expand the spec into FOLDER/manifest.json (default FOLDER: runs/sweep-<name>), check every entry,
                   print the runs and the compute they need (rate measured now, or R per second per thread)
+              layerwise sweep run SPEC [--out FOLDER] [--threads N] [--parallel K] [--threads-per-run M] [--wait]
+                  plan, then train every run on this machine: at most K runs at a time (default N) on N threads (default:
+                  all), longest first, threads per run by cost (or M each); then collect. Running it again resumes: complete
+                  runs are verified and skipped, interrupted ones continue from their checkpoint, damaged ones are redone
               layerwise sweep run-one MANIFEST [--index I] [--threads N]
                   train run I of a manifest (default I: $SLURM_ARRAY_TASK_ID) unless it is complete; resumes
                   from its checkpoint; what every launcher calls
@@ -54,6 +61,7 @@ final class SweepCommand {
         return switch (sub) {
             case "plan" -> plan(rest, out);
             case "run-one" -> runOne(rest, out, commandLine);
+            case "run" -> runLocal(rest, out, terminal, commandLine);
             default -> throw new ConfigException("sweep: unknown subcommand '" + ConfigException.quote(sub)
                     + "'; subcommands: plan, run, run-one, submit, status, collect (see layerwise sweep --help)");
         };
@@ -75,6 +83,37 @@ final class SweepCommand {
         Path dir = outFolder(own.get("out"), spec);
         Sweep.plan(spec, dir, rate(own.get("flops-per-second")), out);
         return 0;
+    }
+
+    private static int runLocal(List<String> args, PrintStream out, boolean terminal, List<String> commandLine) {
+        Map<String, String> own = new LinkedHashMap<>();
+        own.put("out", null);
+        own.put("threads", null);
+        own.put("parallel", null);
+        own.put("threads-per-run", null);
+        own.put("help", null);
+        List<String> positional = new ArrayList<>();
+        Map<String, String> unknown = Main.flags(args, own, List.of("wait"), positional);
+        if (own.get("help") != null) {
+            out.print(HELP);
+            return 0;
+        }
+        rejectUnknown("run", unknown, own.keySet());
+        Path spec = onePath("run", "SPEC", positional);
+        int threads = own.get("threads") == null ? Runtime.getRuntime().availableProcessors() : positive("threads", own.get("threads"));
+        int parallel = own.get("parallel") == null ? threads : positive("parallel", own.get("parallel"));
+        int perRun = own.get("threads-per-run") == null ? 0 : positive("threads-per-run", own.get("threads-per-run"));
+        Path dir = outFolder(own.get("out"), spec);
+        Manifest m = Sweep.plan(spec, dir, new CostModel.Rate(0, ""), out);
+        LocalExecutor.Result r = new LocalExecutor(new SweepFolder(dir), m,
+                new LocalExecutor.Options(threads, parallel, perRun, own.get("wait") != null, terminal, true, commandLine), out).run();
+        if (r.stopped()) {
+            return Main.STOPPED;
+        }
+        out.printf("sweep '%s': %d of %d runs complete (%d trained now), %d failed%n", m.sweep(), r.alreadyComplete() + r.trained(), r.runs(),
+                r.trained(), r.failed().size());
+        r.failed().forEach(f -> out.println("  failed: " + f));
+        return r.failed().isEmpty() ? 0 : Main.ENVIRONMENT;
     }
 
     private static int runOne(List<String> args, PrintStream out, List<String> commandLine) {

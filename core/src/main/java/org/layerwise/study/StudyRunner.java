@@ -207,6 +207,15 @@ public final class StudyRunner {
             return session().footprint(plan.get(index));
         }
 
+        /** Closes the study's data until the next {@link #session()} (an executor bounding memory over many studies). */
+        public synchronized void releaseSession() {
+            if (session != null) {
+                Study.Session s = session;
+                session = null;
+                s.close();
+            }
+        }
+
         /** The thread count run {@code index} must resume with (its checkpoint's), or 0 when it has no checkpoint. */
         public int resumeThreads(int index) {
             return CheckpointPeek.threads(folder.run(plan.get(index)).checkpoint());
@@ -381,9 +390,8 @@ public final class StudyRunner {
         long heaviest = jobs.stream().mapToLong(r -> footprints.get(r.id()).heapBytes()).max().orElse(1);
         long fit = Math.max(1, usableHeap() / Math.max(1, heaviest));
         if (fit < Math.min(concurrent, jobs.size())) {
-            log.printf("memory: %s per run, usable heap %s: running %d at a time instead of %d%n", bytes(heaviest), bytes(usableHeap()), fit,
-                    Math.min(concurrent, jobs.size()));
-            concurrent = (int) fit;
+            log.printf("memory: up to %s per run, usable heap %s: running as many at a time as fit (at least %d)%n", bytes(heaviest),
+                    bytes(usableHeap()), fit);
         }
         double totalCost = plan.stream().mapToDouble(RunSpec::cost).sum();
         StudyProgress progress = new StudyProgress(log, options.terminal(), plan.size(), totalCost);
@@ -398,7 +406,8 @@ public final class StudyRunner {
                         + ", threads per run by cost,", folder.dir());
         List<String> failed = new ArrayList<>();
         List<String> interrupted = new ArrayList<>();
-        LocalScheduler scheduler = new LocalScheduler(new LocalScheduler.Limits(budget, concurrent, requested), stop::get, 1000);
+        LocalScheduler scheduler = new LocalScheduler(new LocalScheduler.Limits(budget, concurrent, requested, usableHeap()),
+                stop::get, 1000);
         List<LocalScheduler.Task> tasks = new ArrayList<>();
         for (RunSpec r : jobs) {
             tasks.add(new LocalScheduler.Task() {
@@ -415,6 +424,11 @@ public final class StudyRunner {
                 @Override
                 public int fixedThreads() {
                     return CheckpointPeek.threads(folder.run(r).checkpoint());
+                }
+
+                @Override
+                public long memory() {
+                    return footprints.get(r.id()).heapBytes();
                 }
 
                 @Override

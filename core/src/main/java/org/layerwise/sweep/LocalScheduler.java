@@ -54,6 +54,11 @@ public final class LocalScheduler {
             return 0;
         }
 
+        /** Memory (bytes) the task holds at its peak; tasks start only while the running ones' total fits the budget. */
+        default long memory() {
+            return 0;
+        }
+
         /** Runs the task with {@code threads} threads; exceptions count as {@link Outcome#FAILED}. */
         Outcome run(int threads);
     }
@@ -62,12 +67,19 @@ public final class LocalScheduler {
      * @param threads        the thread budget T
      * @param maxConcurrent  most tasks at a time
      * @param threadsPerTask a fixed count per task, or 0 for the cost-proportional shares
+     * @param memory         bytes the running tasks may hold together ({@link Task#memory()}); a task
+     *                       that alone exceeds it still runs, alone
      */
-    public record Limits(int threads, int maxConcurrent, int threadsPerTask) {
+    public record Limits(int threads, int maxConcurrent, int threadsPerTask, long memory) {
         public Limits {
             threads = Math.max(1, threads);
             maxConcurrent = Math.max(1, maxConcurrent);
             threadsPerTask = Math.max(0, threadsPerTask);
+            memory = memory <= 0 ? Long.MAX_VALUE : memory;
+        }
+
+        public Limits(int threads, int maxConcurrent, int threadsPerTask) {
+            this(threads, maxConcurrent, threadsPerTask, Long.MAX_VALUE);
         }
     }
 
@@ -109,6 +121,7 @@ public final class LocalScheduler {
         int[] free = {limits.threads()};
         int[] running = {0};
         double[] runningCost = {0};
+        long[] runningMemory = {0};
         long[] retryAt = {0};
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "layerwise-run");
@@ -125,6 +138,9 @@ public final class LocalScheduler {
                     }
                     while (!stop.getAsBoolean() && !pending.isEmpty() && running[0] < limits.maxConcurrent()) {
                         Task t = pending.get(0);
+                        if (running[0] > 0 && runningMemory[0] + t.memory() > limits.memory()) {
+                            break; // waits for memory; longest first, so nothing overtakes it
+                        }
                         double pendingCost = pending.stream().mapToDouble(Task::cost).sum();
                         int n = allocate(t.cost(), t.fixedThreads(), free[0], running[0], pending.size(), pendingCost, runningCost[0]);
                         if (n == 0) {
@@ -134,6 +150,7 @@ public final class LocalScheduler {
                         free[0] -= n;
                         running[0]++;
                         runningCost[0] += t.cost();
+                        runningMemory[0] += t.memory();
                         starts.add(new Start(t.id(), n, System.nanoTime()));
                         pool.execute(() -> {
                             Outcome o;
@@ -149,6 +166,7 @@ public final class LocalScheduler {
                                 free[0] += n;
                                 running[0]--;
                                 runningCost[0] -= t.cost();
+                                runningMemory[0] -= t.memory();
                                 if (o == Outcome.BUSY) {
                                     deferred.add(t);
                                     retryAt[0] = System.currentTimeMillis() + retryMillis;

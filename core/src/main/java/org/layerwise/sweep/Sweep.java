@@ -28,7 +28,8 @@ public final class Sweep {
      * Expands a spec, checks every entry, writes {@code out/manifest.json} and prints how many runs
      * and what they cost.
      *
-     * @param rate cost units per second per thread; null to measure it now ({@link CostModel#calibrate})
+     * @param rate cost units per second per thread; null to measure it now ({@link CostModel#calibrate});
+     *             a rate of 0 prints the compute without a time
      */
     public static Manifest plan(Path specFile, Path out, CostModel.Rate rate, PrintStream log) {
         SweepSpec spec = SweepSpec.read(specFile);
@@ -53,8 +54,11 @@ public final class Sweep {
     public static void printEstimate(Manifest m, CostModel.Rate rate, PrintStream log) {
         double cost = m.totalCost();
         log.printf("compute: at most %s %s%n", CostModel.amount(cost), m.costUnit());
-        if (rate == null || !(rate.perThread() > 0)) {
+        if (rate == null) {
             log.println("  (no rate for this study; give --flops-per-second for a time estimate)");
+            return;
+        }
+        if (!(rate.perThread() > 0)) {
             return;
         }
         double threadSeconds = cost / rate.perThread();

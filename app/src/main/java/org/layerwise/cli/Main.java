@@ -81,7 +81,8 @@ public final class Main {
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         try {
             return switch (cmd) {
-                case "scaling" -> study(StudyRegistry.get("scaling"), rest, out, terminal, null);
+                case "scaling" -> SweepCommand.hasExecutor(rest) ? SweepCommand.study(StudyRegistry.get("scaling"), rest, out, terminal)
+                        : study(StudyRegistry.get("scaling"), rest, out, terminal, null);
                 case "demo" -> demo(rest, out, terminal);
                 case "report" -> report(rest, out);
                 case "bench" -> bench(rest, out);
@@ -188,6 +189,7 @@ public final class Main {
                   --wait           if another process owns the folder, wait for it instead of stopping
                   --no-repair      stop with a list of damaged runs instead of redoing them
                   --index I        train only run I (0-based) of the study's plan, no analysis: what cluster executors call
+                  --executor slurm hand the runs to Slurm as one job array, wait, then report (options: layerwise sweep --help)
 
                 presets (%s):
                 %s

@@ -157,7 +157,7 @@ public final class Locks {
         if (!Files.isRegularFile(file)) {
             return false;
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             FileLock l = tryLock(ch, true);
             if (l == null) {
                 return true;

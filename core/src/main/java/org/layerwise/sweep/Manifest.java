@@ -53,11 +53,12 @@ public record Manifest(String sweep, String study, String source, List<String> a
      * @param folder     its study folder, relative to the sweep folder
      * @param settings   every setting of the study, checked
      * @param runIds     the study's plan: run ids in order
+     * @param runFolders the runs' folders, relative to the entry's folder
      * @param costs      the runs' costs
      * @param firstIndex the global index of its first run
      */
     public record Entry(String id, String label, Map<String, Object> axisValues, String folder, Map<String, Object> settings,
-                        List<String> runIds, List<Double> costs, int firstIndex) {
+                        List<String> runIds, List<String> runFolders, List<Double> costs, int firstIndex) {
         public double cost() {
             return costs.stream().mapToDouble(Double::doubleValue).sum();
         }
@@ -116,7 +117,7 @@ public record Manifest(String sweep, String study, String source, List<String> a
             }
             List<RunSpec> runs = study.plan(config);
             entries.add(new Entry(id, label, point, "entries/" + id, config.asMap(), runs.stream().map(RunSpec::id).toList(),
-                    runs.stream().map(RunSpec::cost).toList(), first));
+                    runs.stream().map(RunSpec::folder).toList(), runs.stream().map(RunSpec::cost).toList(), first));
             first += runs.size();
         }
         return new Manifest(spec.name(), study.name(), spec.source(), spec.axisKeys(), entries, CostModel.unit(study.name()));
@@ -127,7 +128,7 @@ public record Manifest(String sweep, String study, String source, List<String> a
         Study study = StudyRegistry.get(config.study());
         List<RunSpec> runs = study.plan(config);
         Entry e = new Entry(config.study(), config.study(), Map.of(), ".", config.asMap(), runs.stream().map(RunSpec::id).toList(),
-                runs.stream().map(RunSpec::cost).toList(), 0);
+                runs.stream().map(RunSpec::folder).toList(), runs.stream().map(RunSpec::cost).toList(), 0);
         return new Manifest(name, study.name(), "(command line)", List.of(), List.of(e), CostModel.unit(study.name()));
     }
 
@@ -191,10 +192,17 @@ public record Manifest(String sweep, String study, String source, List<String> a
         return Fingerprints.of(m);
     }
 
+    /** Writes the manifest into its sweep folder. */
     public void write(Path file) {
+        write(file, ".");
+    }
+
+    /** Writes the manifest; {@code root} is the sweep folder relative to the file's folder ("." or ".." for a copy in slurm/). */
+    public void write(Path file, String root) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", "layerwise sweep manifest");
         m.put("version", VERSION);
+        m.put("root", root);
         m.put("sweep", sweep);
         m.put("study", study);
         m.put("source", source);
@@ -212,6 +220,7 @@ public record Manifest(String sweep, String study, String source, List<String> a
             x.put("folder", e.folder());
             x.put("first_index", e.firstIndex());
             x.put("run_ids", e.runIds());
+            x.put("run_folders", e.runFolders());
             x.put("costs", e.costs());
             x.put("settings", e.settings());
             es.add(x);
@@ -247,16 +256,29 @@ public record Manifest(String sweep, String study, String source, List<String> a
             }
             List<String> ids = new ArrayList<>();
             x.path("run_ids").forEach(r -> ids.add(r.asText()));
+            List<String> folders = new ArrayList<>();
+            x.path("run_folders").forEach(r -> folders.add(r.asText()));
             List<Double> costs = new ArrayList<>();
             x.path("costs").forEach(c -> costs.add(c.asDouble()));
-            if (ids.size() != costs.size() || x.path("first_index").asInt(-1) != expectFirst) {
+            if (ids.size() != costs.size() || ids.size() != folders.size() || x.path("first_index").asInt(-1) != expectFirst) {
                 throw new ConfigException(file + ": entry " + x.path("id").asText("?") + " is inconsistent; plan the sweep again");
             }
-            entries.add(new Entry(x.path("id").asText(), x.path("label").asText(), axisValues, x.path("folder").asText(), settings, ids, costs,
-                    expectFirst));
+            entries.add(new Entry(x.path("id").asText(), x.path("label").asText(), axisValues, x.path("folder").asText(), settings, ids, folders,
+                    costs, expectFirst));
             expectFirst += ids.size();
         }
         return new Manifest(n.path("sweep").asText(), study.name(), n.path("source").asText(), axes, entries, n.path("cost_unit").asText());
+    }
+
+    /** The sweep folder of a manifest file: its folder, or the folder its "root" field names (a copy under slurm/). */
+    public static Path sweepDir(Path manifestFile) {
+        Path dir = manifestFile.toAbsolutePath().getParent();
+        try {
+            String root = Json.read(manifestFile).path("root").asText(".");
+            return root.equals("..") ? dir.getParent() : dir;
+        } catch (RuntimeException e) {
+            return dir; // Manifest.read names the problem
+        }
     }
 
     static String label(Map<String, Object> point) {

@@ -77,7 +77,7 @@ public final class Sweep {
      */
     public static int runOne(Path manifestFile, int index, int threads, List<String> commandLine, PrintStream log) {
         Manifest m = Manifest.read(manifestFile);
-        SweepFolder sweep = new SweepFolder(manifestFile.toAbsolutePath().getParent());
+        SweepFolder sweep = new SweepFolder(Manifest.sweepDir(manifestFile));
         Manifest.Slot slot = m.slot(index);
         Study study = m.studyImpl();
         StudyConfig config = entryConfig(m, slot.entry(), threads);

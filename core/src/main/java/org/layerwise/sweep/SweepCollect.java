@@ -269,7 +269,13 @@ public final class SweepCollect {
             return "";
         }
         if (v instanceof Double d) {
-            return Double.isFinite(d) ? String.format(Locale.ROOT, Math.abs(d) >= 1e-3 && Math.abs(d) < 1e5 || d == 0 ? "%.4g" : "%.3e", d) : "";
+            if (!Double.isFinite(d)) {
+                return "";
+            }
+            if (d == 0 || Math.abs(d) >= 1e-3 && Math.abs(d) < 1e5) {
+                return new java.math.BigDecimal(d).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+            }
+            return String.format(Locale.ROOT, "%.3e", d);
         }
         return v.toString();
     }

@@ -68,9 +68,16 @@ public final class SweepFolder {
             throw new ConfigException("out: " + dir + " is a file, not a folder; choose another --out");
         }
         if (hasManifest()) {
-            Manifest old = manifest();
-            if (!old.study().equals(m.study()) || !old.sweep().equals(m.sweep())) {
-                throw new ConfigException("out: " + dir + " holds the sweep '" + old.sweep() + "' of study " + old.study() + ", not '" + m.sweep()
+            JsonNode old; // only its names: a manifest of an older layerwise is replaced by the new plan
+            try {
+                old = Json.read(manifestFile());
+            } catch (RuntimeException e) {
+                old = Json.MAPPER.createObjectNode();
+            }
+            String study = old.path("study").asText(m.study());
+            String sweep = old.path("sweep").asText(m.sweep());
+            if (!study.equals(m.study()) || !sweep.equals(m.sweep())) {
+                throw new ConfigException("out: " + dir + " holds the sweep '" + sweep + "' of study " + study + ", not '" + m.sweep()
                         + "' of study " + m.study() + "; choose another --out");
             }
         }

@@ -112,21 +112,33 @@ final class SweepReport {
 
     /** The cross-run plot as inline SVG (also saved as PNG and SVG beside the report), or null when there is nothing to draw. */
     private static String plot(SweepFolder sweep, Manifest m, List<String> columns, List<List<Object>> rows) {
-        String figure = columns.contains("exponents.beta.value") ? "exponents.beta" : null;
-        if (figure == null) {
-            for (String c : columns) {
-                if (c.endsWith(".value") && columns.contains(c.replaceFirst("\\.value$", ".lower"))) {
-                    figure = c.replaceFirst("\\.value$", "");
-                    break;
-                }
+        // the headline: the scaling study's beta of its effective weight sequence (per entry: A_k, or |delta_k| A_k), else the first figure with an interval
+        int seqColumn = columns.indexOf("effective_sequence");
+        String generic = null;
+        for (String c : columns) {
+            if (c.endsWith(".value") && columns.contains(c.replaceFirst("\\.value$", ".lower"))) {
+                generic = c.replaceFirst("\\.value$", "");
+                break;
             }
+        }
+        String fallback = generic;
+        java.util.function.IntFunction<String> figureOf = r -> {
+            Object seq = seqColumn >= 0 ? rows.get(r).get(seqColumn) : null;
+            return seq != null && columns.contains("exponents.beta_" + seq + ".value") ? "exponents.beta_" + seq : fallback;
+        };
+        String figure = null;
+        for (int r = 0; r < rows.size() && figure == null; r++) {
+            figure = figureOf.apply(r);
         }
         if (figure == null) {
             return null;
         }
-        int vi = columns.indexOf(figure + ".value");
-        int lo = columns.indexOf(figure + ".lower");
-        int hi = columns.indexOf(figure + ".upper");
+        boolean mixed = false;
+        for (int r = 0; r < rows.size(); r++) {
+            String f = figureOf.apply(r);
+            mixed |= f != null && !f.equals(figure);
+        }
+        String shownFigure = seqColumn >= 0 && figure.startsWith("exponents.beta_") ? (mixed ? "beta of the effective weights" : figure) : figure;
         String xAxis = null;
         for (String a : m.axes()) {
             if (m.entries().stream().allMatch(e -> e.axisValues().get(a) instanceof Number)) {
@@ -138,6 +150,13 @@ final class SweepReport {
         Map<String, List<double[]>> groups = new LinkedHashMap<>();
         for (int r = 0; r < rows.size(); r++) {
             Manifest.Entry e = m.entries().get(r);
+            String f = figureOf.apply(r);
+            if (f == null) {
+                continue;
+            }
+            int vi = columns.indexOf(f + ".value");
+            int lo = columns.indexOf(f + ".lower");
+            int hi = columns.indexOf(f + ".upper");
             double v = num(rows.get(r).get(vi));
             if (!Double.isFinite(v)) {
                 continue;
@@ -149,8 +168,8 @@ final class SweepReport {
                     others.add(k + "=" + val);
                 }
             });
-            String group = others.isEmpty() ? figure.replaceFirst("^exponents\\.", "") : String.join(", ", others);
-            groups.computeIfAbsent(axisName == null ? figure.replaceFirst("^exponents\\.", "") : group, k -> new ArrayList<>())
+            String group = others.isEmpty() ? shownFigure.replaceFirst("^exponents\\.", "") : String.join(", ", others);
+            groups.computeIfAbsent(axisName == null ? shownFigure.replaceFirst("^exponents\\.", "") : group, k -> new ArrayList<>())
                     .add(new double[] {x, v, lo >= 0 ? num(rows.get(r).get(lo)) : Double.NaN, hi >= 0 ? num(rows.get(r).get(hi)) : Double.NaN});
         }
         if (groups.isEmpty()) {
@@ -159,26 +178,26 @@ final class SweepReport {
         boolean logX = axisName != null && groups.values().stream().flatMap(List::stream).allMatch(p -> p[0] > 0)
                 && groups.values().stream().flatMap(List::stream).mapToDouble(p -> p[0]).max().orElse(1)
                 >= 10 * groups.values().stream().flatMap(List::stream).mapToDouble(p -> p[0]).min().orElse(1);
-        String name = figure.replaceFirst("^exponents\\.", "");
-        Chart chart = new Chart(name + " across the sweep" + (lo >= 0 ? ", with its 95% interval" : ""),
+        String name = shownFigure.replaceFirst("^exponents\\.", "");
+        Chart chart = new Chart(name + " across the sweep, with its 95% interval",
                 axisName == null ? "x: entry number, in the order of the entries table" : "one series per value of the other axes",
-                axisName == null ? "entry" : axisName, figure, logX, false);
+                axisName == null ? "entry" : axisName, shownFigure, logX, false);
         int color = 0;
         for (var g : groups.entrySet()) {
             List<double[]> pts = g.getValue();
             pts.sort((a, b) -> Double.compare(a[0], b[0]));
             double[] x = pts.stream().mapToDouble(p -> p[0]).toArray();
             chart.add(new Chart.Series(g.getKey(), x, pts.stream().mapToDouble(p -> p[1]).toArray(), true, true, color));
-            if (lo >= 0 && hi >= 0) {
+            if (pts.stream().anyMatch(p -> Double.isFinite(p[2]))) {
                 chart.add(new Chart.Series(g.getKey() + ": lower", x, pts.stream().mapToDouble(p -> p[2]).toArray(), true, false, color));
                 chart.add(new Chart.Series(g.getKey() + ": upper", x, pts.stream().mapToDouble(p -> p[3]).toArray(), true, false, color));
             }
             color++;
         }
-        String file = name.replaceAll("[^A-Za-z0-9_-]", "_") + "-vs-" + (axisName == null ? "entry" : axisName.replaceAll("[^A-Za-z0-9_-]", "_"));
+        String file = name.replace(' ', '_').replaceAll("[^A-Za-z0-9_-]", "_") + "-vs-" + (axisName == null ? "entry" : axisName.replaceAll("[^A-Za-z0-9_-]", "_"));
         String svg = chart.save(sweep.dir(), file);
         return svg + String.format(Locale.ROOT, "<p class=\"small\">%s (value, and the lower and upper ends of its interval as thin lines of the"
-                + " same colour) for each analysed entry; also <a href=\"%s.png\">%s.png</a>.</p>", esc(figure), esc(file), esc(file));
+                + " same colour) for each analysed entry; also <a href=\"%s.png\">%s.png</a>.</p>", esc(shownFigure), esc(file), esc(file));
     }
 
     private static double num(Object o) {

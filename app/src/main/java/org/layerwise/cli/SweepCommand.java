@@ -206,6 +206,9 @@ final class SweepCommand {
     /** The sweep folder a status or collect names: a folder, or a spec (its default folder, or --out). */
     private static SweepFolder sweepFolder(String sub, List<String> positional, String out) {
         Path p = onePath(sub, "FOLDER or SPEC", positional);
+        if (!Files.exists(p)) {
+            throw new ConfigException("sweep " + sub + ": " + p + ": not found; give a sweep folder or its spec");
+        }
         Path dir = Files.isDirectory(p) ? p : outFolder(out, p);
         SweepFolder f = new SweepFolder(dir);
         if (!f.hasManifest()) {

@@ -145,8 +145,8 @@ public final class LocalExecutor {
                 throw new EnvironmentException(String.format("memory: run %s needs about %s of Java heap, but only %s is usable"
                         + " (set LAYERWISE_HEAP, e.g. LAYERWISE_HEAP=20g)", heaviestRun, StudyRunner.bytes(heaviest), StudyRunner.bytes(heap)));
             }
-            log.printf("sweep '%s': %d runs in %d entries, %d already complete; %d to train on %d thread(s), at most %d at a time, %s;"
-                            + " output %s%n", manifest.sweep(), manifest.size(), manifest.entries().size(), complete, tasks.size(), options.threads(),
+            log.printf("sweep '%s': %d runs in %d entr%s, %d already complete; %d to train on %d thread(s), at most %d at a time, %s;"
+                            + " output %s%n", manifest.sweep(), manifest.size(), manifest.entries().size(), manifest.entries().size() == 1 ? "y" : "ies", complete, tasks.size(), options.threads(),
                     options.parallel(), options.threadsPerRun() > 0 ? options.threadsPerRun() + " thread(s) per run" : "threads per run by cost",
                     sweep.dir());
             LocalScheduler scheduler = new LocalScheduler(new LocalScheduler.Limits(options.threads(), options.parallel(), options.threadsPerRun(),

@@ -30,9 +30,14 @@ import org.layerwise.train.Trainer;
  * Runs any {@link Study} in a folder it owns: checks the settings against the folder, estimates
  * memory and disk before anything is written, takes the folder's lock, skips runs that verify,
  * redoes damaged ones (or lists them and stops, with {@code repair = false}), resumes interrupted
- * ones, runs the rest longest first within the thread budget, then analyses the folder.
- * {@link #runOne} is the same for a single run of the plan ("run job i of N"), for executors that fan
- * runs out over processes or cluster nodes.
+ * ones, runs the rest with the {@link LocalScheduler} (longest first, threads per run by cost within
+ * the thread budget), then analyses the folder.
+ *
+ * <p>{@link #runOne} is the same for a single run of the plan ("run job i of N"), for executors that
+ * fan runs out over processes or cluster nodes, and {@link #participate} the same for an executor that
+ * schedules the runs of many studies itself. Those take the study folder's lock shared and each run's
+ * own lock ({@link Locks}), so any number of processes may train one study's runs at once and no run
+ * is ever trained twice; a whole-study invocation and {@link #report} take the folder exclusively.
  */
 public final class StudyRunner {
     /**

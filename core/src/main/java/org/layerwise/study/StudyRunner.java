@@ -170,8 +170,8 @@ public final class StudyRunner {
         Locks.Held shared = Locks.shared(out, waitForStudyLock, String.join(" ", options.commandLine()), log);
         try {
             checkCompatible();
-            if (!folder.hasConfig()) {
-                folder.writeConfig(config);
+            if (!folder.hasConfig() || gridChanged()) {
+                folder.writeConfig(config); // a grown grid is recorded, so the folder's report covers the new runs
             }
         } catch (RuntimeException e) {
             shared.close();
@@ -325,6 +325,13 @@ public final class StudyRunner {
             i++;
         }
         return String.format(v < 10 ? "%.1f %s" : "%.0f %s", v, u[i]);
+    }
+
+    /** Whether the folder's config.json records another grid than this config (checkCompatible allows only the grid to differ). */
+    private boolean gridChanged() {
+        StudyFolder.Saved saved = folder.readConfig();
+        Map<String, Object> old = StudyConfigs.fromSaved(study, saved.settings(), folder.file(StudyFolder.CONFIG)).without(study.executionKeys());
+        return !old.equals(config.without(study.executionKeys()));
     }
 
     /** The folder must hold this study with the same run-determining settings (the grid may grow). */

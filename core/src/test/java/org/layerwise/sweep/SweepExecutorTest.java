@@ -74,6 +74,22 @@ class SweepExecutorTest {
     }
 
     @Test
+    void aGrownDepthGridKeepsTheEntriesAndTrainsOnlyTheNewRuns(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("sweep");
+        Manifest small = TinySweeps.plan(TinySweeps.spec(tmp, TinySweeps.TINY), dir);
+        TinySweeps.runLocal(dir, 2, 2, new ByteArrayOutputStream());
+        Manifest grown = TinySweeps.plan(TinySweeps.spec(tmp, TinySweeps.TINY.replace("depth-max: 8", "depth-max: 16")), dir);
+        assertEquals(small.entries().stream().map(Manifest.Entry::id).toList(), grown.entries().stream().map(Manifest.Entry::id).toList());
+        assertEquals(6, grown.size());
+        LocalExecutor.Result r = TinySweeps.runLocal(dir, 2, 2, new ByteArrayOutputStream());
+        assertEquals(2, r.trained());
+        assertEquals(4, r.alreadyComplete());
+        SweepCollect.collect(new SweepFolder(dir), Map.of(), List.of("test"), quiet(new ByteArrayOutputStream()));
+        JsonNode entries = Json.read(dir.resolve("entries.json"));
+        assertEquals("3 of 3 runs", entries.get(0).path("coverage").asText(), "the entry's own analysis covers the grown grid");
+    }
+
+    @Test
     void runOneTrainsEachIndexAsAnArrayTaskWould(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("sweep");
         Manifest m = TinySweeps.plan(TinySweeps.spec(tmp, TinySweeps.TINY), dir);

@@ -45,6 +45,7 @@ public final class Main {
               scaling                   depth-scaling study (Cohen, Cont, Rossier & Xu, ICML 2021)
               elr <study>               weight dynamics of normalized ResNets (Mehmeti-Göpel & Wand, ICML 2024):
                                         train, model-check, critical-lr, trainability, constant-lr
+              sweep plan|run|submit ... grids of study runs from one spec, on this machine or a Slurm cluster
               report <study-folder>     redraw the analysis, plots and report.html of any study folder
               bench scaling-kernel      fused kernel vs libtorch eager: ms per training step, memory
               test                      run the test suite (the launcher runs Maven)
@@ -82,13 +83,15 @@ public final class Main {
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         try {
             return switch (cmd) {
-                case "scaling" -> study(StudyRegistry.get("scaling"), rest, out, terminal, null);
+                case "scaling" -> SweepCommand.hasExecutor(rest) ? SweepCommand.study(StudyRegistry.get("scaling"), rest, out, terminal)
+                        : study(StudyRegistry.get("scaling"), rest, out, terminal, null);
                 case "elr" -> elr(rest, out, terminal);
                 case "demo" -> demo(rest, out, terminal);
                 case "report" -> report(rest, out);
                 case "bench" -> bench(rest, out);
+                case "sweep" -> SweepCommand.run(rest, out, terminal);
                 default -> {
-                    err.println("layerwise: unknown command '" + cmd + "'; commands: demo, scaling, elr, report, bench, test (see layerwise --help)");
+                    err.println("layerwise: unknown command '" + cmd + "'; commands: demo, scaling, elr, sweep, report, bench, test (see layerwise --help)");
                     yield USAGE;
                 }
             };
@@ -189,6 +192,7 @@ public final class Main {
                   --wait           if another process owns the folder, wait for it instead of stopping
                   --no-repair      stop with a list of damaged runs instead of redoing them
                   --index I        train only run I (0-based) of the study's plan, no analysis: what cluster executors call
+                  --executor slurm hand the runs to Slurm as one job array, wait, then report (options: layerwise sweep --help)
 
                 presets (%s):
                 %s

@@ -13,26 +13,31 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.layerwise.config.ConfigException;
 import org.layerwise.io.AtomicFiles;
 import org.layerwise.io.EnvironmentException;
 import org.layerwise.io.IoErrors;
 import org.layerwise.io.Json;
+import org.layerwise.sweep.CheckpointPeek;
+import org.layerwise.sweep.LocalScheduler;
+import org.layerwise.sweep.Locks;
 import org.layerwise.train.Trainer;
 
 /**
  * Runs any {@link Study} in a folder it owns: checks the settings against the folder, estimates
  * memory and disk before anything is written, takes the folder's lock, skips runs that verify,
  * redoes damaged ones (or lists them and stops, with {@code repair = false}), resumes interrupted
- * ones, runs the rest longest first within the thread budget, then analyses the folder.
- * {@link #runOne} is the same for a single run of the plan ("run job i of N"), for executors that fan
- * runs out over processes or cluster nodes.
+ * ones, runs the rest with the {@link LocalScheduler} (longest first, threads per run by cost within
+ * the thread budget), then analyses the folder.
+ *
+ * <p>{@link #runOne} is the same for a single run of the plan ("run job i of N"), for executors that
+ * fan runs out over processes or cluster nodes, and {@link #participate} the same for an executor that
+ * schedules the runs of many studies itself. Those take the study folder's lock shared and each run's
+ * own lock ({@link Locks}), so any number of processes may train one study's runs at once and no run
+ * is ever trained twice; a whole-study invocation and {@link #report} take the folder exclusively.
  */
 public final class StudyRunner {
     /**
@@ -57,6 +62,7 @@ public final class StudyRunner {
     private final Options options;
     private final PrintStream log;
     private final AtomicBoolean stop = new AtomicBoolean();
+    private final long started = System.nanoTime();
 
     public StudyRunner(Study study, StudyConfig config, Path out, Options options, PrintStream log) {
         this.study = study;
@@ -69,26 +75,11 @@ public final class StudyRunner {
     /** Trains every pending run, then analyses the folder. */
     public Outcome runAll() {
         List<RunSpec> plan = study.plan(config);
-        return execute(plan, plan, true);
-    }
-
-    /** Trains run {@code index} of the plan (0-based) if it is not complete; no analysis. */
-    public Outcome runOne(int index) {
-        List<RunSpec> plan = study.plan(config);
-        if (index < 0 || index >= plan.size()) {
-            throw new ConfigException("index: " + index + " is out of range; this study has runs 0 to " + (plan.size() - 1));
-        }
-        return execute(plan, List.of(plan.get(index)), false);
-    }
-
-    private Outcome execute(List<RunSpec> plan, List<RunSpec> selected, boolean analyse) {
         Path out = folder.dir();
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new ConfigException("out: " + out + " is a file, not a folder; choose another --out");
-        }
+        requireFolderOrAbsent(out);
         try (Study.Session session = study.open(config, log)) {
             Map<String, Study.Footprint> footprints = new LinkedHashMap<>();
-            for (RunSpec r : selected) {
+            for (RunSpec r : plan) {
                 footprints.put(r.id(), session.footprint(r));
             }
             checkResources(footprints);
@@ -111,12 +102,9 @@ public final class StudyRunner {
                 Json.write(folder.file(StudyFolder.PROVENANCE), prov);
                 AtomicFiles.deleteOrphans(out);
 
-                List<RunSpec> pending = pending(selected);
-                List<String> failed = train(session, plan, selected, pending, footprints);
+                List<RunSpec> pending = pending(plan);
+                List<String> failed = train(session, plan, pending, footprints);
                 recordThreads(prov, plan);
-                if (!analyse) {
-                    return new Outcome(Map.of(), failed);
-                }
                 StudyFolder.Scan scan = folder.scan(plan);
                 if (scan.complete().isEmpty()) {
                     throw new EnvironmentException("no run of the study finished (" + failed.size() + " failed); see the lines above");
@@ -124,6 +112,154 @@ public final class StudyRunner {
                 log.println("training done (" + scan.coverage() + "); analysing");
                 return new Outcome(study.analyse(config, folder, scan, log), failed);
             }
+        }
+    }
+
+    /**
+     * Trains run {@code index} of the plan (0-based) if it is not complete; no analysis. Other processes
+     * may train other runs of the same folder at the same time (cluster tasks): this takes the study
+     * folder's lock shared (waiting with {@code waitForLock} while a whole-study run or a report holds it),
+     * then the run's own lock, waiting for a process that trains this very run; then the run is
+     * verified and skipped when complete, redone when damaged, resumed from its checkpoint when
+     * interrupted. The summary of the outcome is {@code {"run": id, "state": trained|complete|failed}}.
+     */
+    public Outcome runOne(int index) {
+        List<RunSpec> plan = study.plan(config);
+        if (index < 0 || index >= plan.size()) {
+            throw new ConfigException("index: " + index + " is out of range; this study has runs 0 to " + (plan.size() - 1));
+        }
+        RunSpec r = plan.get(index);
+        try (Participant p = participate(options.waitForLock())) {
+            checkResources(Map.of(r.id(), p.footprint(index)));
+            StudyProgress progress = new StudyProgress(log, options.terminal(), 1, r.cost());
+            int requested = study.requestedRunThreads(config);
+            int threads = requested > 0 ? requested : threadBudget();
+            RunResult res = interruptible(() -> p.train(index, threads, progress, r.id(), true, stop::get));
+            progress.close();
+            if (res.state() == RunResult.State.STOPPED) {
+                log.println();
+                log.println("stopped: " + r.id() + " checkpointed " + res.message() + ". Run the same command again to resume: "
+                        + String.join(" ", options.commandLine()));
+                log.flush();
+                throw new StoppedException();
+            }
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("run", r.id());
+            summary.put("state", res.state().name().toLowerCase(java.util.Locale.ROOT));
+            if (!res.message().isEmpty()) {
+                summary.put("message", res.message());
+            }
+            return new Outcome(summary, res.state() == RunResult.State.FAILED ? List.of(r.id() + ": " + res.message()) : List.of());
+        }
+    }
+
+    /** How one run's training ended, for executors that train single runs. */
+    public record RunResult(State state, String message) {
+        /** TRAINED: trained now; COMPLETE: was complete already; BUSY: another process holds it (not waiting); FAILED; STOPPED (checkpointed). */
+        public enum State { TRAINED, COMPLETE, FAILED, BUSY, STOPPED }
+    }
+
+    /**
+     * Opens the study folder for training single runs beside other processes: takes the folder's lock
+     * shared (see {@link org.layerwise.sweep.Locks}), checks the folder holds this study with the same
+     * settings and writes config.json if it has none. The study's data is loaded on first use.
+     */
+    public Participant participate(boolean waitForStudyLock) {
+        Path out = folder.dir();
+        requireFolderOrAbsent(out);
+        Locks.Held shared = Locks.shared(out, waitForStudyLock, String.join(" ", options.commandLine()), log);
+        try {
+            checkCompatible();
+            if (!folder.hasConfig() || gridChanged()) {
+                folder.writeConfig(config); // a grown grid is recorded, so the folder's report covers the new runs
+            }
+        } catch (RuntimeException e) {
+            shared.close();
+            throw e;
+        }
+        return new Participant(shared, study.plan(config));
+    }
+
+    /** A study folder opened by {@link #participate}; closing it releases the shared lock and the study's data. */
+    public final class Participant implements AutoCloseable {
+        private final Locks.Held shared;
+        private final List<RunSpec> plan;
+        private Study.Session session;
+        private boolean closed;
+
+        private Participant(Locks.Held shared, List<RunSpec> plan) {
+            this.shared = shared;
+            this.plan = plan;
+        }
+
+        /** The study's runs, in plan order. */
+        public List<RunSpec> plan() {
+            return plan;
+        }
+
+        /** The study's prepared data and engine, loaded on the first call. */
+        public synchronized Study.Session session() {
+            if (closed) {
+                throw new IllegalStateException("participant closed");
+            }
+            if (session == null) {
+                session = study.open(config, log);
+            }
+            return session;
+        }
+
+        public Study.Footprint footprint(int index) {
+            return session().footprint(plan.get(index));
+        }
+
+        /** Closes the study's data until the next {@link #session()} (an executor bounding memory over many studies). */
+        public synchronized void releaseSession() {
+            if (session != null) {
+                Study.Session s = session;
+                session = null;
+                s.close();
+            }
+        }
+
+        /** The thread count run {@code index} must resume with (its checkpoint's), or 0 when it has no checkpoint. */
+        public int resumeThreads(int index) {
+            return CheckpointPeek.threads(folder.run(plan.get(index)).checkpoint());
+        }
+
+        /** Where run {@code index} stands now (verifying a finished run's files). */
+        public RunFolder.Status status(int index) {
+            return folder.run(plan.get(index)).status();
+        }
+
+        /**
+         * Trains run {@code index} with {@code threads} threads (a resumed run keeps its checkpoint's
+         * count) unless it is complete; {@code label} names it in progress lines. Without
+         * {@code waitForRunLock}, a run another process holds is left alone ({@link RunResult.State#BUSY}).
+         */
+        public RunResult train(int index, int threads, StudyProgress progress, String label, boolean waitForRunLock, BooleanSupplier stop) {
+            RunSpec r = plan.get(index);
+            return trainRun(this::session, r, threads, progress, label, waitForRunLock, stop);
+        }
+
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                if (session != null) {
+                    session.close();
+                }
+            } finally {
+                shared.close();
+            }
+        }
+    }
+
+    private static void requireFolderOrAbsent(Path out) {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new ConfigException("out: " + out + " is a file, not a folder; choose another --out");
         }
     }
 
@@ -191,6 +327,13 @@ public final class StudyRunner {
         return String.format(v < 10 ? "%.1f %s" : "%.0f %s", v, u[i]);
     }
 
+    /** Whether the folder's config.json records another grid than this config (checkCompatible allows only the grid to differ). */
+    private boolean gridChanged() {
+        StudyFolder.Saved saved = folder.readConfig();
+        Map<String, Object> old = StudyConfigs.fromSaved(study, saved.settings(), folder.file(StudyFolder.CONFIG)).without(study.executionKeys());
+        return !old.equals(config.without(study.executionKeys()));
+    }
+
     /** The folder must hold this study with the same run-determining settings (the grid may grow). */
     private void checkCompatible() {
         if (!folder.hasConfig()) {
@@ -247,31 +390,170 @@ public final class StudyRunner {
         return pending;
     }
 
-    private List<String> train(Study.Session session, List<RunSpec> plan, List<RunSpec> selected, List<RunSpec> pending,
-                               Map<String, Study.Footprint> footprints) {
+    /**
+     * Trains the pending runs of a whole-study invocation with the {@link LocalScheduler} (the scheduler
+     * a sweep's local executor uses too): longest first, threads per run by cost, a resumed run with its
+     * checkpoint's thread count; one failing run is reported and the others go on.
+     */
+    private List<String> train(Study.Session session, List<RunSpec> plan, List<RunSpec> jobs, Map<String, Study.Footprint> footprints) {
         int budget = threadBudget();
-        List<RunSpec> jobs = new ArrayList<>(pending);
-        jobs.sort(Comparator.comparingDouble(RunSpec::cost).reversed()); // longest first balances the workers
         int requested = study.requestedRunThreads(config);
-        int perRun = requested > 0 ? requested : Math.max(1, budget / Math.max(1, Math.min(jobs.size(), budget)));
-        int workers = Math.max(1, Math.min(jobs.size(), budget / perRun));
+        int concurrent = requested > 0 ? Math.max(1, budget / requested) : budget;
         long heaviest = jobs.stream().mapToLong(r -> footprints.get(r.id()).heapBytes()).max().orElse(1);
         long fit = Math.max(1, usableHeap() / Math.max(1, heaviest));
-        if (fit < workers) {
-            log.printf("memory: %s per run, usable heap %s: running %d at a time instead of %d%n", bytes(heaviest), bytes(usableHeap()), fit, workers);
-            workers = (int) fit;
+        if (fit < Math.min(concurrent, jobs.size())) {
+            log.printf("memory: up to %s per run, usable heap %s: running as many at a time as fit (at least %d)%n", bytes(heaviest),
+                    bytes(usableHeap()), fit);
         }
-        double totalCost = selected.stream().mapToDouble(RunSpec::cost).sum();
-        StudyProgress progress = new StudyProgress(log, options.terminal(), selected.size(), totalCost);
-        for (RunSpec r : selected) {
+        double totalCost = plan.stream().mapToDouble(RunSpec::cost).sum();
+        StudyProgress progress = new StudyProgress(log, options.terminal(), plan.size(), totalCost);
+        for (RunSpec r : plan) {
             if (!jobs.contains(r)) {
                 progress.alreadyDone(r);
             }
         }
-        log.printf("%s: %d run(s), %d already done; %d to train with %d thread(s) each, %d at a time; output %s%n", study.name(),
-                selected.size(), selected.size() - jobs.size(), jobs.size(), perRun, workers, folder.dir());
+        log.printf("%s: %d run(s), %d already done; %d to train on %d thread(s), %s at a time, longest first; output %s%n", study.name(),
+                plan.size(), plan.size() - jobs.size(), jobs.size(), budget,
+                requested > 0 ? concurrent + " with " + requested + " thread(s) each" : "up to " + Math.min(concurrent, Math.max(1, jobs.size()))
+                        + ", threads per run by cost,", folder.dir());
         List<String> failed = new ArrayList<>();
         List<String> interrupted = new ArrayList<>();
+        LocalScheduler scheduler = new LocalScheduler(new LocalScheduler.Limits(budget, concurrent, requested, usableHeap()),
+                stop::get, 1000);
+        List<LocalScheduler.Task> tasks = new ArrayList<>();
+        for (RunSpec r : jobs) {
+            tasks.add(new LocalScheduler.Task() {
+                @Override
+                public String id() {
+                    return r.id();
+                }
+
+                @Override
+                public double cost() {
+                    return r.cost();
+                }
+
+                @Override
+                public int fixedThreads() {
+                    return CheckpointPeek.threads(folder.run(r).checkpoint());
+                }
+
+                @Override
+                public long memory() {
+                    return footprints.get(r.id()).heapBytes();
+                }
+
+                @Override
+                public LocalScheduler.Outcome run(int threads) {
+                    RunResult res = trainRun(() -> session, r, threads, progress, r.id(), false, stop::get);
+                    synchronized (failed) {
+                        switch (res.state()) {
+                            case FAILED -> failed.add(r.id() + ": " + res.message());
+                            case STOPPED -> interrupted.add(r.id() + " " + res.message());
+                            default -> { }
+                        }
+                    }
+                    return outcome(res);
+                }
+            });
+        }
+        try {
+            interruptible(() -> scheduler.run(tasks));
+        } finally {
+            progress.close();
+        }
+        if (stop.get()) {
+            int complete = folder.scan(plan).complete().size();
+            log.println();
+            log.println("stopped: " + complete + " of " + plan.size() + " runs are complete"
+                    + (interrupted.isEmpty() ? "" : "; checkpointed: " + String.join(", ", interrupted))
+                    + ". Run the same command again to resume: " + String.join(" ", options.commandLine()));
+            log.flush();
+            throw new StoppedException();
+        }
+        return failed;
+    }
+
+    /** A scheduler outcome for a run's result. */
+    public static LocalScheduler.Outcome outcome(RunResult res) {
+        return switch (res.state()) {
+            case TRAINED, COMPLETE -> LocalScheduler.Outcome.DONE;
+            case FAILED -> LocalScheduler.Outcome.FAILED;
+            case BUSY -> LocalScheduler.Outcome.BUSY;
+            case STOPPED -> LocalScheduler.Outcome.STOPPED;
+        };
+    }
+
+    /**
+     * Trains one run under its run lock: verified first (complete: skipped; damaged: cleared and redone,
+     * or failed with {@code repair = false}), then trained, resuming from its checkpoint, and marked
+     * complete. Every failure becomes a FAILED result with one line; nothing escapes to stop other runs.
+     */
+    private RunResult trainRun(java.util.function.Supplier<Study.Session> session, RunSpec r, int threads, StudyProgress progress,
+                               String label, boolean waitForRunLock, BooleanSupplier stopped) {
+        RunSpec shown = label.equals(r.id()) ? r : new RunSpec(label, r.folder(), r.settings(), r.cost());
+        Locks.Held lock;
+        try {
+            lock = Locks.exclusive(Locks.runLockFile(folder.dir(), r.folder()), waitForRunLock, String.join(" ", options.commandLine()), log);
+        } catch (EnvironmentException e) {
+            progress.failed(shown, label + ": " + e.getMessage());
+            return new RunResult(RunResult.State.FAILED, e.getMessage());
+        }
+        if (lock == null) {
+            return new RunResult(RunResult.State.BUSY, "trained by another process");
+        }
+        RunFolder f = folder.run(r);
+        try (lock) {
+            f.deleteOrphans();
+            RunFolder.Status s = f.status();
+            if (s.state() == RunFolder.State.COMPLETE) {
+                progress.alreadyDone(shown);
+                return new RunResult(RunResult.State.COMPLETE, "");
+            }
+            if (s.state() == RunFolder.State.DAMAGED) {
+                String problems = String.join("; ", s.problems());
+                if (!options.repair()) {
+                    progress.failed(shown, label + ": damaged, not repaired (--no-repair): " + problems);
+                    return new RunResult(RunResult.State.FAILED, "damaged, not repaired (--no-repair): " + problems);
+                }
+                log.println("damaged, redoing: " + label + ": " + problems);
+                f.clear();
+            }
+            Files.createDirectories(f.dir());
+            Study.Footprint fp = session.get().footprint(r);
+            RunContext ctx = new RunContext(threads, progress.start(shown, fp.maxSteps()), stopped, log);
+            Map<String, Object> res = new LinkedHashMap<>(session.get().run(r, f, ctx));
+            f.complete(res);
+            progress.finished(shown, label + ": " + res.getOrDefault("outcome", "done") + " (" + StudyProgress.clock(
+                    (System.nanoTime() - started) / 1e9) + " elapsed)");
+            return new RunResult(RunResult.State.TRAINED, "");
+        } catch (Trainer.Interrupted e) {
+            progress.stopped(shown);
+            return new RunResult(RunResult.State.STOPPED, "at update " + e.updates());
+        } catch (ConfigException | EnvironmentException | org.layerwise.data.DataException | UncheckedIOException | IllegalArgumentException
+                 | IllegalStateException e) {
+            progress.failed(shown, label + ": " + e.getMessage());
+            return new RunResult(RunResult.State.FAILED, String.valueOf(e.getMessage()));
+        } catch (IOException e) {
+            String m = "could not create " + f.dir() + ": " + IoErrors.describe(e);
+            progress.failed(shown, label + ": " + m);
+            return new RunResult(RunResult.State.FAILED, m);
+        } catch (OutOfMemoryError e) {
+            String m = "out of memory (the Java heap is " + bytes(Runtime.getRuntime().maxMemory()) + "; set LAYERWISE_HEAP or run fewer at a time)";
+            progress.failed(shown, label + ": " + m);
+            return new RunResult(RunResult.State.FAILED, m);
+        } catch (RuntimeException e) {
+            String m = "internal error (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+            progress.failed(shown, label + ": " + m);
+            return new RunResult(RunResult.State.FAILED, m);
+        }
+    }
+
+    /**
+     * Runs {@code body}; with {@code handleInterrupt}, Ctrl-C (or a scheduler's SIGTERM) meanwhile sets
+     * the stop flag and keeps the JVM alive (up to 60 s) until the running runs have checkpointed.
+     */
+    private <T> T interruptible(java.util.function.Supplier<T> body) {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = options.handleInterrupt() ? new Thread(() -> {
             stop.set(true);
@@ -284,63 +566,10 @@ public final class StudyRunner {
         if (hook != null) {
             Runtime.getRuntime().addShutdownHook(hook);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        long start = System.nanoTime();
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (RunSpec r : jobs) {
-                futures.add(pool.submit(() -> {
-                    if (stop.get()) {
-                        return;
-                    }
-                    RunFolder f = folder.run(r);
-                    try {
-                        Files.createDirectories(f.dir());
-                        RunContext ctx = new RunContext(perRun, progress.start(r, footprints.get(r.id()).maxSteps()), stop::get, log);
-                        Map<String, Object> res = session.run(r, f, ctx);
-                        f.complete(res);
-                        progress.finished(r, r.id() + ": " + res.getOrDefault("outcome", "done") + " (" + StudyProgress.clock(
-                                (System.nanoTime() - start) / 1e9) + " elapsed)");
-                    } catch (Trainer.Interrupted e) {
-                        progress.stopped(r);
-                        synchronized (interrupted) {
-                            interrupted.add(r.id() + " at update " + e.updates());
-                        }
-                    } catch (ConfigException | EnvironmentException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-                        progress.failed(r, r.id() + ": " + e.getMessage());
-                        synchronized (failed) {
-                            failed.add(r.id() + ": " + e.getMessage());
-                        }
-                    } catch (OutOfMemoryError e) {
-                        progress.failed(r, r.id() + ": out of memory (" + bytes(footprints.get(r.id()).heapBytes()) + " estimated per run)");
-                        synchronized (failed) {
-                            failed.add(r.id() + ": out of memory");
-                        }
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop.set(true);
+            return body.get();
         } finally {
-            pool.shutdownNow();
-            progress.close();
-            if (stop.get()) {
-                int complete = folder.scan(plan).complete().size();
-                log.println();
-                log.println("stopped: " + complete + " of " + plan.size() + " runs are complete"
-                        + (interrupted.isEmpty() ? "" : "; checkpointed: " + String.join(", ", interrupted))
-                        + ". Run the same command again to resume: " + String.join(" ", options.commandLine()));
-                log.flush();
-            }
+            log.flush();
             finished.countDown();
             if (hook != null && !stop.get()) {
                 try {
@@ -350,10 +579,6 @@ public final class StudyRunner {
                 }
             }
         }
-        if (stop.get()) {
-            throw new StoppedException();
-        }
-        return failed;
     }
 
     /** The user stopped the study; everything is saved and the message printed. */

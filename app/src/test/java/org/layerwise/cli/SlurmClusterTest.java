@@ -186,6 +186,37 @@ class SlurmClusterTest {
         assertFalse(st.out().contains("squeue is not available"), st.out());
     }
 
+    /** The ELR study's quick preset (at toy size) as a sweep, here and on Slurm: the same table. */
+    @Test
+    void anElrSweepRunsLocallyAndOnSlurmToTheSameTable(@TempDir Path tmp) throws Exception {
+        Path spec = SweepCommandTest.spec(tmp, "elr.yaml", """
+                name: elr-tiny
+                study: elr-trainability
+                base:
+                  preset: quick
+                  settings: {dataset: synthetic, train-size: 128, test-size: 64, depths: "8", residuals: "short,no-short", warmups: "none",
+                             steps: 10, batch-size: 16, threads: 1, report-every-seconds: 0}
+                axes:
+                  lr: [0.1, 0.5]
+                """);
+        Path local = tmp.resolve("local");
+        Path onSlurm = tmp.resolve("slurm");
+        SweepCommandTest.Out l = SweepCommandTest.run("sweep", "run", spec.toString(), "--out", local.toString(), "--threads", "1",
+                "--threads-per-run", "1");
+        assertEquals(0, l.code(), l.err() + l.out());
+        Out s = cli(tmp.resolve("submit.log"), "sweep", "submit", spec.toString(), "--slurm", "--out", onSlurm.toString(), "--cpus-per-task", "1",
+                "--wait", "--poll-seconds", "0.5", "--flops-per-second", "0");
+        assertEquals(0, s.code(), s.out());
+        assertTrue(s.out().contains("collected: 4 of 4 runs complete"), s.out());
+        List<String> ra = Files.readAllLines(local.resolve("runs.csv"));
+        List<String> rb = Files.readAllLines(onSlurm.resolve("runs.csv"));
+        assertEquals(5, ra.size(), String.join("\n", ra));
+        int seconds = Csv.readColumns(local.resolve("runs.csv")).header().indexOf("seconds");
+        for (int i = 0; i < ra.size(); i++) {
+            assertEquals(withoutColumn(ra.get(i), seconds), withoutColumn(rb.get(i), seconds), "row " + i);
+        }
+    }
+
     private static String tail(Path file, int lines) {
         try {
             List<String> all = Files.readAllLines(file);

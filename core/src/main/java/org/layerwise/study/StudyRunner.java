@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.layerwise.config.ConfigException;
@@ -21,9 +19,6 @@ import org.layerwise.io.AtomicFiles;
 import org.layerwise.io.EnvironmentException;
 import org.layerwise.io.IoErrors;
 import org.layerwise.io.Json;
-import org.layerwise.sweep.CheckpointPeek;
-import org.layerwise.sweep.LocalScheduler;
-import org.layerwise.sweep.Locks;
 import org.layerwise.train.Trainer;
 
 /**
@@ -161,7 +156,7 @@ public final class StudyRunner {
 
     /**
      * Opens the study folder for training single runs beside other processes: takes the folder's lock
-     * shared (see {@link org.layerwise.sweep.Locks}), checks the folder holds this study with the same
+     * shared (see {@link Locks}), checks the folder holds this study with the same
      * settings and writes config.json if it has none. The study's data is loaded on first use.
      */
     public Participant participate(boolean waitForStudyLock) {
@@ -549,36 +544,9 @@ public final class StudyRunner {
         }
     }
 
-    /**
-     * Runs {@code body}; with {@code handleInterrupt}, Ctrl-C (or a scheduler's SIGTERM) meanwhile sets
-     * the stop flag and keeps the JVM alive (up to 60 s) until the running runs have checkpointed.
-     */
+    /** Runs {@code body}; on Ctrl-C meanwhile, the running runs checkpoint before the JVM exits ({@link StopOnSignal}). */
     private <T> T interruptible(java.util.function.Supplier<T> body) {
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = options.handleInterrupt() ? new Thread(() -> {
-            stop.set(true);
-            try {
-                finished.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }) : null;
-        if (hook != null) {
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-        try {
-            return body.get();
-        } finally {
-            log.flush();
-            finished.countDown();
-            if (hook != null && !stop.get()) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // shutting down already
-                }
-            }
-        }
+        return StopOnSignal.run(options.handleInterrupt(), stop, log, body);
     }
 
     /** The user stopped the study; everything is saved and the message printed. */

@@ -1,5 +1,7 @@
 package org.layerwise.sweep;
 
+import org.layerwise.study.CheckpointPeek;
+import org.layerwise.study.LocalScheduler;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,8 +9,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.layerwise.io.EnvironmentException;
 import org.layerwise.study.FolderLock;
@@ -270,32 +270,9 @@ public final class LocalExecutor {
         open.clear();
     }
 
+    /** Runs {@code body}; on Ctrl-C meanwhile, the running runs checkpoint before the JVM exits ({@link StopOnSignal}). */
     private <T> T interruptible(java.util.function.Supplier<T> body) {
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = options.handleInterrupt() ? new Thread(() -> {
-            stop.set(true);
-            try {
-                finished.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }) : null;
-        if (hook != null) {
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-        try {
-            return body.get();
-        } finally {
-            log.flush();
-            finished.countDown();
-            if (hook != null && !stop.get()) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // shutting down already
-                }
-            }
-        }
+        return org.layerwise.study.StopOnSignal.run(options.handleInterrupt(), stop, log, body);
     }
 
     /** The sweep folder a manifest file lives in. */

@@ -1,5 +1,6 @@
 package org.layerwise.sweep;
 
+import org.layerwise.study.Locks;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;

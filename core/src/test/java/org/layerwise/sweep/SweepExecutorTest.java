@@ -1,5 +1,6 @@
 package org.layerwise.sweep;
 
+import org.layerwise.study.Locks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

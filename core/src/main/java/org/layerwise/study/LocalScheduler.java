@@ -1,4 +1,4 @@
-package org.layerwise.sweep;
+package org.layerwise.study;
 
 import java.util.ArrayList;
 import java.util.Comparator;

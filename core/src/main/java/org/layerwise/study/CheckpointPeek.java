@@ -1,4 +1,4 @@
-package org.layerwise.sweep;
+package org.layerwise.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.DataInputStream;

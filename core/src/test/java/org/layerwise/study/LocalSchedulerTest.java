@@ -1,4 +1,4 @@
-package org.layerwise.sweep;
+package org.layerwise.study;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

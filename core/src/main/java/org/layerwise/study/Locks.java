@@ -1,4 +1,4 @@
-package org.layerwise.sweep;
+package org.layerwise.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -19,7 +19,6 @@ import java.util.Map;
 import org.layerwise.io.EnvironmentException;
 import org.layerwise.io.IoErrors;
 import org.layerwise.io.Json;
-import org.layerwise.study.FolderLock;
 
 /**
  * The locks that let many processes (a local executor, Slurm tasks on several nodes) train the runs

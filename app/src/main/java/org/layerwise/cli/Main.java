@@ -48,6 +48,8 @@ public final class Main {
               sweep plan|run|submit ... grids of study runs from one spec, on this machine or a Slurm cluster
               report <study-folder>     redraw the analysis, plots and report.html of any study folder
               bench scaling-kernel      fused kernel vs libtorch eager: ms per training step, memory
+              bench study               a scaling grid end to end beside the same grid in Python PyTorch
+              bench resnet              ResNet-56 step time vs Python PyTorch, ELR probe overhead, peak RSS
               test                      run the test suite (the launcher runs Maven)
 
             options everywhere: -h/--help (this or a command's help), --version
@@ -359,11 +361,42 @@ public final class Main {
 
                     ms per training step (forward, backward, SGD update) of the fused Java kernel and of libtorch eager
                     (JavaCPP) on the same residual MLP, same threads, at (d, L, B) = (10, 1000, 500), (10, 10000, 500),
-                    (25, 1000, 500); prints their ratio and the fused kernel's memory against the activations' size.""");
+                    (25, 1000, 500); prints their ratio and the fused kernel's memory against the activations' size.
+
+                    layerwise bench study [--threads N] [--updates N] [--depth-max L]
+
+                    a depth-scaling grid end to end as a user runs it (L = 4 .. depth-max, base 2, default 1024; tanh,
+                    shared delta; 400 updates each by default), through ./layerwise scaling, beside the same grid in
+                    Python PyTorch (Debian's python3-torch; a faithful script of the reference's training and statistics),
+                    each side timed from process start to exit; prints the end-to-end ratio.
+
+                    """ + org.layerwise.engine.torch.bench.ResNetBenchmark.USAGE);
             return args.isEmpty() ? USAGE : 0;
         }
+        if (args.get(0).equals("resnet")) {
+            var settings = org.layerwise.engine.torch.bench.ResNetBenchmark.Settings.parse(args.subList(1, args.size()));
+            org.layerwise.engine.torch.bench.ResNetBenchmark.run(settings, out);
+            return 0;
+        }
+        if (args.get(0).equals("study")) {
+            Map<String, String> own = new LinkedHashMap<>();
+            own.put("threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
+            own.put("updates", "400");
+            own.put("depth-max", "1024");
+            Map<String, String> f = flags(args.subList(1, args.size()), own, List.of(), new ArrayList<>());
+            if (!f.isEmpty()) {
+                throw new ConfigException("bench study: unknown option --" + f.keySet().iterator().next()
+                        + "; options: --threads, --updates, --depth-max");
+            }
+            int depthMax = positive("depth-max", own.get("depth-max"));
+            if (depthMax < 4) {
+                throw new ConfigException("depth-max: '" + depthMax + "' is not valid; allowed: an integer from 4 to 4096");
+            }
+            StudyBenchmark.run(positive("threads", own.get("threads")), positive("updates", own.get("updates")), depthMax, out);
+            return 0;
+        }
         if (!args.get(0).equals("scaling-kernel")) {
-            throw new ConfigException("bench: unknown benchmark '" + args.get(0) + "'; available: scaling-kernel");
+            throw new ConfigException("bench: unknown benchmark '" + args.get(0) + "'; available: scaling-kernel, study, resnet");
         }
         Map<String, String> own = new LinkedHashMap<>();
         own.put("threads", Integer.toString(Runtime.getRuntime().availableProcessors()));

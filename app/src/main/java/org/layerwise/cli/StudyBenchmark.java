@@ -8,10 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.layerwise.engine.torch.bench.PythonPeer;
 import org.layerwise.io.EnvironmentException;
 import org.layerwise.io.Json;
 
@@ -32,6 +32,11 @@ final class StudyBenchmark {
         if (!Files.isExecutable(launcher)) {
             throw new EnvironmentException("bench study runs the launcher as a user would; run it through ./layerwise (layerwise.home is not set)");
         }
+        run(List.of(launcher.toString()), threads, updates, depthMax, out);
+    }
+
+    /** {@code layerwise} is the command that starts the CLI (the launcher; a test passes a java command line). */
+    static void run(List<String> layerwise, int threads, int updates, int depthMax, PrintStream out) {
         List<Integer> depths = new ArrayList<>();
         for (int d = 4; d <= depthMax; d *= 2) {
             depths.add(d);
@@ -42,7 +47,8 @@ final class StudyBenchmark {
         try {
             Path tmp = Files.createTempDirectory("layerwise-bench-study");
             // layerwise, through its launcher
-            List<String> lw = new ArrayList<>(List.of(launcher.toString(), "scaling", "--depth-min", "4", "--depth-max", Integer.toString(depthMax),
+            List<String> lw = new ArrayList<>(layerwise);
+            lw.addAll(List.of("scaling", "--depth-min", "4", "--depth-max", Integer.toString(depthMax),
                     "--depth-base", "2", "--max-updates", Integer.toString(updates), "--train-size", "10000", "--batch-size", "500", "--lr", "0.05",
                     "--epsilon", "1e-4", "--init", "xavier-depth", "--init-scale", "0.01", "--seeds", "1", "--threads", Integer.toString(threads),
                     "--out", tmp.resolve("layerwise").toString()));
@@ -66,19 +72,18 @@ final class StudyBenchmark {
             try (InputStream in = StudyBenchmark.class.getResourceAsStream("scaling_peer.py")) {
                 Files.copy(in, script);
             }
-            ProcessBuilder py = new ProcessBuilder("python3", script.toString(), "--depths", list, "--updates", Integer.toString(updates),
-                    "--threads", Integer.toString(threads), "--out", tmp.resolve("python").toString());
-            Map<String, String> env = py.environment();
-            env.put("OPENBLAS_NUM_THREADS", "1");     // torch's own threads only: no oversubscription
-            env.remove("OPENBLAS_CORETYPE");           // the peer at its best BLAS kernel (engine.md)
-            env.remove("OPENBLAS_L2_SIZE");
-            Timed b;
-            try {
-                b = time(py, tmp.resolve("python.log"));
-            } catch (IOException e) {
-                out.println("python: not run (" + e.getMessage() + "); install python3-torch and libopenblas0-pthread for the side-by-side figure");
+            PythonPeer.Found found = PythonPeer.find("auto", tmp);
+            if (found.peer() == null) {
+                out.println(found.reason());
                 return;
             }
+            ProcessBuilder py = new ProcessBuilder(found.peer().python(), script.toString(), "--depths", list, "--updates", Integer.toString(updates),
+                    "--threads", Integer.toString(threads), "--out", tmp.resolve("python").toString());
+            // torch's own threads only (OPENBLAS_NUM_THREADS=1: no oversubscription), and the peer at its best BLAS
+            // kernel (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE unset; engine.md)
+            py.environment().clear();
+            py.environment().putAll(PythonPeer.environment(System.getenv(), threads));
+            Timed b = time(py, tmp.resolve("python.log"));
             String pyLog = Files.readString(tmp.resolve("python.log"));
             if (b.exit != 0) {
                 out.println("python: failed (exit " + b.exit + "; is python3-torch installed?): " + tmp.resolve("python.log"));
@@ -86,8 +91,8 @@ final class StudyBenchmark {
             }
             Matcher m = Pattern.compile("L=" + depthMax + ": \\d+ updates in [0-9.]+ s \\(([0-9.]+) ms/update\\)").matcher(pyLog);
             double pyDeepest = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-            out.printf("python:    %.1f s end to end (L = %d: %.2f ms/update; OPENBLAS_NUM_THREADS=1, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)%n",
-                    b.seconds, depthMax, pyDeepest);
+            out.printf("python:    %.1f s end to end (L = %d: %.2f ms/update; %s; OPENBLAS_NUM_THREADS=1, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)%n",
+                    b.seconds, depthMax, pyDeepest, found.peer().python());
             out.printf("end-to-end ratio (python / layerwise): %.1fx; per update at L = %d: %.1fx%n", b.seconds / a.seconds, depthMax,
                     pyDeepest / lwDeepest);
         } catch (IOException e) {

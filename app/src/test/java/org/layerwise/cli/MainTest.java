@@ -101,6 +101,9 @@ class MainTest {
             {2, "at-steps: 500 is not before the end of the run", "elr", "critical-lr", "--at-steps", "0,500", "--steps", "100"},
             {2, "bench: unknown benchmark 'nope'", "bench", "nope"},
             {2, "threads: '0' is not valid", "bench", "scaling-kernel", "--threads", "0"},
+            {2, "bench study: unknown option --steps", "bench", "study", "--steps", "3"},
+            {2, "depth-max: '2' is not valid", "bench", "study", "--depth-max", "2"},
+            {2, "6n+2", "bench", "resnet", "--depth", "51"},
         };
         for (Object[] c : cases) {
             String[] args = new String[c.length - 2];
@@ -157,6 +160,8 @@ class MainTest {
         assertTrue(run("scaling", "--help").out().contains("--depth-max"));
         assertTrue(run("demo", "--help").out().contains("quick preset"));
         assertTrue(run("bench", "--help").out().contains("scaling-kernel"));
+        assertTrue(run("bench", "--help").out().contains("layerwise bench study"));
+        assertTrue(run("bench", "--help").out().contains("layerwise bench resnet"));
         assertTrue(run("report", "--help").out().contains("study-folder"));
         assertEquals(0, run("--help").code());
         assertEquals(2, run("frobnicate").code());

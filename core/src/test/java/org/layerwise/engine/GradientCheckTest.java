@@ -66,6 +66,28 @@ class GradientCheckTest {
         return r;
     }
 
+    /**
+     * The loss-only pass streams (no layer kept: the whole training set at depth 10,000 would need 16 GB)
+     * and gives the loss of the forward pass that training uses, on 1 and 3 threads alike.
+     */
+    @ParameterizedTest(name = "{0} / {1}")
+    @MethodSource("variants")
+    void lossOnlyPassMatchesTheTrainingForwardAndKeepsNoLayers(Activation act, DeltaMode mode) {
+        ResidualMlp net = new ResidualMlp(6, 4, act, mode);
+        Dataset data = randomData(700, 4, 5); // 700 rows: two full chunks of 256 and a partial one
+        double[] p = params(net, 9);
+        int[] rows = identity(700);
+        double trained = new ReferenceKernel(net).lossAndGradient(p, data, rows, 0, 700, new double[p.length]);
+        for (int threads : new int[] {1, 3}) {
+            ReferenceKernel k = new ReferenceKernel(net, threads);
+            double streamed = k.loss(p, data, rows, 0, 700);
+            assertEquals(trained, streamed, 1e-13 * Math.abs(trained), threads + " thread(s)");
+            assertEquals(0, k.workspaceBytes(), "the loss-only pass kept layer activations");
+            assertEquals(Double.doubleToLongBits(streamed), Double.doubleToLongBits(new ReferenceKernel(net, 1).loss(p, data, rows, 0, 700)),
+                    "the figure depends on the thread count");
+        }
+    }
+
     @ParameterizedTest(name = "{0} / {1}")
     @MethodSource("variants")
     void referenceMatchesCentralFiniteDifferences(Activation act, DeltaMode mode) {

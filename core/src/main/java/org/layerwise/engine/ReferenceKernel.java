@@ -39,7 +39,6 @@ public final class ReferenceKernel implements ResidualKernel {
     private double forward(double[] p, Dataset data, int[] rows, int from, int n) {
         int d = net.width();
         int depth = net.depth();
-        Activation act = net.activation();
         if (h.length < (long) (depth + 1) * n * d) {
             h = new double[(depth + 1) * n * d];
             z = new double[depth * n * d];
@@ -51,28 +50,19 @@ public final class ReferenceKernel implements ResidualKernel {
             }
         }
         for (int k = 0; k < depth; k++) {
-            int a = net.offsetA(k);
-            int b = net.offsetB(k);
-            double delta = net.effectiveDelta(p, k);
-            int in = k * n * d;
-            int out = (k + 1) * n * d;
-            for (int s = 0; s < n; s++) {
-                for (int i = 0; i < d; i++) {
-                    double zi = p[b + i];
-                    for (int j = 0; j < d; j++) {
-                        zi += p[a + i * d + j] * h[in + s * d + j];
-                    }
-                    z[in + s * d + i] = zi;
-                    h[out + s * d + i] = h[in + s * d + i] + delta * act.apply(zi);
-                }
-            }
+            layer(p, k, n, h, k * n * d, h, (k + 1) * n * d, z);
         }
+        return squaredError(h, depth * n * d, data, rows, from, n);
+    }
+
+    /** Summed squared error of the outputs {@code out} (from {@code at}, n rows) against the targets of rows[from..from+n). */
+    private double squaredError(double[] out, int at, Dataset data, int[] rows, int from, int n) {
+        int d = net.width();
         double sse = 0;
-        int last = depth * n * d;
         for (int s = 0; s < n; s++) {
             int row = rows[from + s];
             for (int i = 0; i < d; i++) {
-                double e = h[last + s * d + i] - data.y()[row * d + i];
+                double e = out[at + s * d + i] - data.y()[row * d + i];
                 sse += e * e;
             }
         }
@@ -107,11 +97,34 @@ public final class ReferenceKernel implements ResidualKernel {
         return total / ((double) n * net.width());
     }
 
-    /** Summed squared error of rows[from..to), the same arithmetic per row as {@link #forward}. */
+    /**
+     * Layer k on n rows: out = in + delta_k act(A_k in + b_k), reading {@code in} from {@code inAt} and
+     * writing {@code out} from {@code outAt}; the pre-activations go to {@code z} at {@code inAt} unless z is null.
+     */
+    private void layer(double[] p, int k, int n, double[] in, int inAt, double[] out, int outAt, double[] z) {
+        int d = net.width();
+        int a = net.offsetA(k);
+        int b = net.offsetB(k);
+        double delta = net.effectiveDelta(p, k);
+        Activation act = net.activation();
+        for (int s = 0; s < n; s++) {
+            for (int i = 0; i < d; i++) {
+                double zi = p[b + i];
+                for (int j = 0; j < d; j++) {
+                    zi += p[a + i * d + j] * in[inAt + s * d + j];
+                }
+                if (z != null) {
+                    z[inAt + s * d + i] = zi;
+                }
+                out[outAt + s * d + i] = in[inAt + s * d + i] + delta * act.apply(zi);
+            }
+        }
+    }
+
+    /** Summed squared error of rows[from..to), through the layers of {@link #forward} without keeping them. */
     private double chunkSse(double[] p, Dataset data, int[] rows, int from, int to) {
         int d = net.width();
         int n = to - from;
-        Activation act = net.activation();
         double[] cur = new double[n * d];
         double[] next = new double[n * d];
         for (int s = 0; s < n; s++) {
@@ -121,31 +134,12 @@ public final class ReferenceKernel implements ResidualKernel {
             }
         }
         for (int k = 0; k < net.depth(); k++) {
-            int a = net.offsetA(k);
-            int b = net.offsetB(k);
-            double delta = net.effectiveDelta(p, k);
-            for (int s = 0; s < n; s++) {
-                for (int i = 0; i < d; i++) {
-                    double zi = p[b + i];
-                    for (int j = 0; j < d; j++) {
-                        zi += p[a + i * d + j] * cur[s * d + j];
-                    }
-                    next[s * d + i] = cur[s * d + i] + delta * act.apply(zi);
-                }
-            }
+            layer(p, k, n, cur, 0, next, 0, null);
             double[] t = cur;
             cur = next;
             next = t;
         }
-        double sse = 0;
-        for (int s = 0; s < n; s++) {
-            int row = rows[from + s];
-            for (int i = 0; i < d; i++) {
-                double e = cur[s * d + i] - data.y()[row * d + i];
-                sse += e * e;
-            }
-        }
-        return sse;
+        return squaredError(cur, 0, data, rows, from, n);
     }
 
     @Override

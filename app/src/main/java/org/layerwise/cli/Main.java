@@ -385,7 +385,7 @@ public final class Main {
             own.put("depth-max", "1024");
             Map<String, String> f = flags(args.subList(1, args.size()), own, List.of(), new ArrayList<>());
             if (!f.isEmpty()) {
-                throw new ConfigException("bench study: unknown option --" + f.keySet().iterator().next()
+                throw new ConfigException("study: unknown option --" + f.keySet().iterator().next()
                         + "; options: --threads, --updates, --depth-max");
             }
             int depthMax = positive("depth-max", own.get("depth-max"));

@@ -101,7 +101,7 @@ class MainTest {
             {2, "at-steps: 500 is not before the end of the run", "elr", "critical-lr", "--at-steps", "0,500", "--steps", "100"},
             {2, "bench: unknown benchmark 'nope'", "bench", "nope"},
             {2, "threads: '0' is not valid", "bench", "scaling-kernel", "--threads", "0"},
-            {2, "bench study: unknown option --steps", "bench", "study", "--steps", "3"},
+            {2, "layerwise bench: study: unknown option --steps", "bench", "study", "--steps", "3"},
             {2, "depth-max: '2' is not valid", "bench", "study", "--depth-max", "2"},
             {2, "6n+2", "bench", "resnet", "--depth", "51"},
         };

@@ -186,6 +186,11 @@ class ConfigFilesTest {
         assertEquals(1e-5, fromJson.get("epsilon"));
         assertEquals("true", fromJson.get("replicate-shuffle-bug"));
         assertEquals("/data/x", fromJson.get("data-path"));
+        // the extension decides before the content: flow YAML starts with '{' too, and is not JSON
+        assertEquals(0.1, apply(Files.writeString(tmp.resolve("flow.yaml"), "{lr: 0.1}")).get("lr"));
+        assertEquals(0.1, apply(Files.writeString(tmp.resolve("flow.yml"), "{lr: 0.1}")).get("lr"));
+        Path flowJson = Files.writeString(tmp.resolve("flow.json"), "{lr: 0.1}");
+        rejects(() -> apply(flowJson), "flow.json", "malformed JSON");
     }
 
     @Test

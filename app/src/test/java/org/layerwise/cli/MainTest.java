@@ -177,7 +177,9 @@ class MainTest {
         assertTrue(r.out().contains("beta_A") && r.out().contains("regime:"), r.out());
         String summary = Files.readString(out.resolve("summary.json"));
         String metrics = Files.readString(out.resolve("metrics.csv"));
-        for (String f : List.of("summary.json", "metrics.csv", "fits.csv", "report.html", "plots/max_norm_vs_depth.png")) {
+        String fits = Files.readString(out.resolve("fits.csv"));
+        String trendNoise = Files.readString(out.resolve("trend_noise.csv"));
+        for (String f : List.of("summary.json", "metrics.csv", "fits.csv", "trend_noise.csv", "report.html", "plots/max_norm_vs_depth.png")) {
             Files.delete(out.resolve(f));
         }
         Out again = run("report", out.toString());
@@ -185,6 +187,8 @@ class MainTest {
         assertTrue(again.out().contains("regime:"), again.out());
         assertEquals(summary, Files.readString(out.resolve("summary.json")));
         assertEquals(metrics, Files.readString(out.resolve("metrics.csv")));
+        assertEquals(fits, Files.readString(out.resolve("fits.csv")));
+        assertEquals(trendNoise, Files.readString(out.resolve("trend_noise.csv")));
         assertTrue(Files.exists(out.resolve("report.html")) && Files.exists(out.resolve("plots/max_norm_vs_depth.png")));
     }
 

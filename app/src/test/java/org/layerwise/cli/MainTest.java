@@ -99,6 +99,9 @@ class MainTest {
             {2, "data-path: the cifar10 data set has no default location", "elr", "train", "--dataset", "cifar10"},
             {2, "CIFAR-10", "elr", "train", "--dataset", "cifar10", "--data-path", tmp.resolve("no-cifar").toString()},
             {2, "at-steps: 500 is not before the end of the run", "elr", "critical-lr", "--at-steps", "0,500", "--steps", "100"},
+            {2, "freeze-after: 100 is not before the end of the run", "elr", "model-check", "--steps", "100", "--freeze-after", "100"},
+            {2, "freeze-after: 5 is not before the end of the run: it counts recorded steps, and the probe records 4", "elr", "model-check",
+                "--steps", "10", "--probe-every", "3", "--freeze-after", "5"},
             {2, "bench: unknown benchmark 'nope'", "bench", "nope"},
             {2, "threads: '0' is not valid", "bench", "scaling-kernel", "--threads", "0"},
             {2, "layerwise bench: study: unknown option --steps", "bench", "study", "--steps", "3"},
@@ -153,6 +156,19 @@ class MainTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains(tmp.resolve("idx").resolve("train-images-idx3-ubyte").toString()), r.err());
         assertFalse(Files.exists(tmp.resolve("o")));
+    }
+
+    /** A CUDA study on the CPU-only build is refused before any folder is written (it used to start, fail its run and leave a folder). */
+    @Test
+    void cudaOnTheCpuBuildIsRefusedBeforeAnythingIsWritten(@TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.layerwise.engine.torch.model.Device.gpuNativesOnClassPath(),
+                "this is the GPU build (mvn -Pcuda): the CPU-only refusal does not apply");
+        Path out = tmp.resolve("cuda");
+        Out r = run("elr", "train", "--preset", "quick", "--dataset", "synthetic", "--device", "cuda", "--out", out.toString());
+        assertEquals(1, r.code(), r.err() + r.out());
+        assertTrue(r.err().contains("device: device cuda requested, but this build has the CPU-only libtorch"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertFalse(Files.exists(out), "nothing written");
     }
 
     @Test

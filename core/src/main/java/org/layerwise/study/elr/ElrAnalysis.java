@@ -97,9 +97,7 @@ final class ElrAnalysis {
         m.put("last_recorded_step", r.rows() == 0 ? 0 : (long) r.step[r.rows() - 1]);
         m.put("complete", r.complete);
         m.put("diverged", r.diverged());
-        if (r.diverged()) {
-            m.put("diverged_at_step", r.divergedAt());
-        }
+        SummaryValues.putObject(m, "diverged_at_step", r.diverged() ? r.divergedAt() : null, "the run did not diverge");
         String noSpread = "no step with a usable ELR (every layer had a zero or non-finite gradient)";
         SummaryValues.put(m, "mean_spread", r.meanSpread(), noSpread);
         SummaryValues.put(m, "initial_spread", r.initialSpread(), noSpread);

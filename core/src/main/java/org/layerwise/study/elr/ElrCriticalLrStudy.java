@@ -17,7 +17,7 @@ import org.layerwise.study.RunSpec;
 public final class ElrCriticalLrStudy extends ElrStudy {
     public ElrCriticalLrStudy() {
         super("elr-critical-lr", "predicted against empirical critical learning rates from a grid of rates at chosen steps"
-                + " (Mehmeti-Göpel & Wand, ICML 2024, §4)");
+                + " (Mehmeti-Göpel & Wand, ICML 2024)");
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.layerwise.study.elr;
 
 import java.util.List;
 import java.util.Map;
+import org.layerwise.config.ConfigException;
 import org.layerwise.config.ConfigSpec;
 
 /**
@@ -12,7 +13,7 @@ import org.layerwise.config.ConfigSpec;
 public final class ElrModelCheckStudy extends ElrStudy {
     public ElrModelCheckStudy() {
         super("elr-model-check", "predicted against measured weight norms and ELRs: the deterministic model replayed with measured and"
-                + " with frozen base gradients (Mehmeti-Göpel & Wand, ICML 2024, §4; model [derived])");
+                + " with frozen base gradients (Mehmeti-Göpel & Wand, ICML 2024; model [derived])");
     }
 
     @Override
@@ -22,6 +23,13 @@ public final class ElrModelCheckStudy extends ElrStudy {
 
     @Override
     List<Map<String, Object>> grid(ElrConfig c) {
+        long recorded = (c.steps() + c.probeEvery() - 1) / c.probeEvery();
+        long k = ((Number) c.raw("freeze-after")).longValue();
+        if (k >= recorded) {
+            // replay (b) would average c over the whole run and stop being a prediction
+            throw new ConfigException("freeze-after: " + k + " is not before the end of the run: it counts recorded steps, and the probe records "
+                    + recorded + " (steps " + c.steps() + ", probe-every " + c.probeEvery() + "); allowed: 1 to " + (recorded - 1));
+        }
         return List.of(Map.of());
     }
 

@@ -115,7 +115,7 @@ final class ModelCheckAnalysis extends ElrStudyAnalysis {
         if (p.measured() == null) {
             return p.whyNoModel();
         }
-        return String.format("predicted ELRs off by %s (measured c) and %s (c frozen after %d steps) at the last step, median relative"
+        return String.format("predicted ELRs off by %s (measured c) and %s (c frozen after %d recorded steps) at the last step, median relative"
                 + " error over layers", ElrFigures.num(p.measured().elrError().finalMedian()), ElrFigures.num(p.frozen().elrError().finalMedian()),
                 freezeAfter);
     }

@@ -35,6 +35,8 @@ class TrainAnalysisTest {
         JsonNode s = ElrTestFolders.assertValidSummary(tmp.resolve("summary.json"));
         JsonNode run = s.get("runs").get(0);
         assertEquals(30, run.get("recorded_steps").asInt());
+        assertTrue(run.has("diverged_at_step") && run.get("diverged_at_step").isNull(), "every documented key is there: " + run);
+        assertEquals("the run did not diverge", run.get("diverged_at_step_why_null").asText());
         assertEquals(0.5, run.get("test_accuracy").asDouble(), "the last held-out evaluation (eval.csv) when result.json has none");
         assertTrue(run.get("max_abs_orthogonality").asDouble() < 1e-5, "scale invariance: <w, g> = 0");
         assertTrue(run.get("final_spread").asDouble() < run.get("initial_spread").asDouble());

@@ -8,6 +8,7 @@ import org.layerwise.engine.torch.model.Precision;
 import org.layerwise.engine.torch.model.ResNet;
 import org.layerwise.engine.torch.model.ResNetSpec;
 import org.layerwise.engine.torch.model.Shortcut;
+import org.layerwise.io.EnvironmentException;
 import org.layerwise.train.NetworkFactory;
 import org.layerwise.train.NetworkSpec;
 import org.layerwise.train.TrainableNetwork;
@@ -48,6 +49,15 @@ public final class TorchNetworkFactory implements NetworkFactory {
         resnet(spec);
         if (!spec.device().equals("cpu") && !spec.device().equals("cuda")) {
             throw new ConfigException("device: unknown value '" + spec.device() + "'; allowed: one of cpu, cuda");
+        }
+        if (spec.device().equals("cuda")) {
+            // before anything is written: a CPU-only build or a machine without a usable GPU is known now
+            Natives.load();
+            try {
+                Device.CUDA.requireAvailable();
+            } catch (IllegalStateException e) {
+                throw new EnvironmentException("device: " + e.getMessage());
+            }
         }
     }
 

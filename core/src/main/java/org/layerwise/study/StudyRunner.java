@@ -79,6 +79,9 @@ public final class StudyRunner {
             }
             checkResources(footprints);
             boolean existed = Files.exists(out);
+            if (existed) {
+                checkCompatible(); // a folder this command must refuse is left as it is, its lock file included
+            }
             try (FolderLock lock = FolderLock.acquire(out, options.waitForLock(), String.join(" ", options.commandLine()), log)) {
                 try {
                     checkCompatible();

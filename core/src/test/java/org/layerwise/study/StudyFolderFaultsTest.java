@@ -92,6 +92,44 @@ class StudyFolderFaultsTest {
         }
     }
 
+    /**
+     * Two commands with different run-determining settings (or two studies) never share a folder: the
+     * second is refused in one line naming the key, and the folder is left byte for byte as it was,
+     * its lock file included.
+     */
+    @Test
+    void aFolderOfOtherSettingsOrAnotherStudyIsRefusedUntouched(@TempDir Path tmp) throws Exception {
+        Map<String, String> flags = tiny();
+        flags.put("depth-max", "12");
+        runAll(config(flags), tmp);
+        Map<String, String> before = snapshot(tmp);
+        Map<String, String> otherLr = new HashMap<>(flags);
+        otherLr.put("lr", "0.07");
+        String m = assertThrows(org.layerwise.config.ConfigException.class, () -> runAll(config(otherLr), tmp)).getMessage();
+        assertTrue(m.startsWith("lr: the output folder " + tmp + " holds a study with lr = 0.05, not 0.07"), m);
+        assertEquals(before, snapshot(tmp), "the refused command changed the folder");
+
+        ObjectNode saved = (ObjectNode) Json.read(tmp.resolve("config.json"));
+        saved.put("study", "elr-train");
+        Json.write(tmp.resolve("config.json"), saved);
+        before = snapshot(tmp);
+        m = assertThrows(org.layerwise.config.ConfigException.class, () -> runAll(config(flags), tmp)).getMessage();
+        assertTrue(m.contains("holds a 'elr-train' study, not 'scaling'"), m);
+        assertEquals(before, snapshot(tmp), "the refused command changed the folder");
+    }
+
+    /** Every file under dir (hidden ones too) with a digest of its bytes. */
+    private static Map<String, String> snapshot(Path dir) throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.put(dir.relativize(f).toString(), java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+            }
+        }
+        return out;
+    }
+
     @Test
     void orphanedTemporaryFilesAreCleaned(@TempDir Path tmp) throws Exception {
         ScalingConfig c = config(tiny());

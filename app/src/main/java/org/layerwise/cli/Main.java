@@ -289,7 +289,7 @@ public final class Main {
         }
         String name = args.get(0);
         if (!ELR_STUDIES.contains(name)) {
-            throw new ConfigException("elr: unknown study '" + name + "'; studies: " + String.join(", ", ELR_STUDIES));
+            throw new ConfigException("unknown study '" + name + "'; studies: " + String.join(", ", ELR_STUDIES));
         }
         return study(StudyRegistry.get("elr-" + name), args.subList(1, args.size()), out, terminal, "elr " + name);
     }

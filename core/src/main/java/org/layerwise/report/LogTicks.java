@@ -19,7 +19,8 @@ import java.util.TreeSet;
  *   <li>wider: powers of ten, every 1, 2, 3, 5, 10, 20, 25, 50 ... decades, the smallest step that fits;</li>
  *   <li>less than about a decade: 1, 2 and 5 per decade (0.02, 0.05, 0.1);</li>
  *   <li>inside one decade: evenly spaced round values, step 1, 2 or 5 times a power of ten
- *       (0.022, 0.024, 0.026, 0.028), the largest step that gives at least three.</li>
+ *       (0.022, 0.024, 0.026, 0.028), the largest step that gives at least three; unless they leave
+ *       more than a quarter of the axis bare at one end, where 1, 2, 3 and 5 per decade do not (3, 5, 10).</li>
  * </ol>
  * Given values (for example the trained depths) are added as labelled ticks; a round tick closer than
  * half a label slot (range / (2 maxTicks)) to one of them is dropped, and given values that close to
@@ -97,7 +98,18 @@ public final class LogTicks {
         if (oneTwoFive.size() >= 3 && oneTwoFive.size() <= max) {
             return oneTwoFive;
         }
-        return linearTicks(lo, hi);
+        List<BigDecimal> linear = linearTicks(lo, hi);
+        // evenly spaced values crowd the top of a log axis: on 2.3 to 13 (4, 6, 8, 10, 12) the lower third
+        // had no label; where more than a quarter of the axis is bare at one end, 1, 2, 3, 5 (3, 5, 10) is used
+        double span = Math.log10(hi / lo);
+        double bare = linear.isEmpty() ? 0 : Math.max(Math.log10(linear.get(0).doubleValue() / lo), Math.log10(hi / linear.get(linear.size() - 1).doubleValue()));
+        if (!linear.isEmpty() && bare > span / 4) {
+            List<BigDecimal> oneTwoThreeFive = mantissaTicks(lo, hi, new int[] {1, 2, 3, 5}, 1);
+            if (oneTwoThreeFive.size() >= 3 && oneTwoThreeFive.size() <= max) {
+                return oneTwoThreeFive;
+            }
+        }
+        return linear;
     }
 
     /** 1, 2, 3, 4, 5, 10, 20, 25, 50, 100 ... decades: enough to thin any finite double range. */

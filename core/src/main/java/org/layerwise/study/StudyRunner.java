@@ -587,7 +587,7 @@ public final class StudyRunner {
     public static Report report(Path dir, boolean wait, List<String> commandLine, PrintStream log) {
         StudyFolder folder = new StudyFolder(dir);
         if (!folder.hasConfig()) {
-            throw new ConfigException("report: " + dir + " is not a study folder (no " + StudyFolder.CONFIG + ")");
+            throw new ConfigException(dir + " is not a study folder (no " + StudyFolder.CONFIG + ")");
         }
         StudyFolder.Saved saved = folder.readConfig();
         Study study = StudyRegistry.get(saved.study());
@@ -609,7 +609,7 @@ public final class StudyRunner {
     private static void requireFinishedRun(Path dir, StudyFolder.Scan scan) {
         if (scan.complete().isEmpty()) {
             Map<String, String> absent = scan.absent();
-            throw new EnvironmentException("report: no finished run in " + dir + " (" + scan.planned().size() + " planned"
+            throw new EnvironmentException("no finished run in " + dir + " (" + scan.planned().size() + " planned"
                     + (absent.isEmpty() ? "" : "; e.g. " + absent.entrySet().iterator().next()) + "); run the study first");
         }
     }

@@ -32,7 +32,7 @@ public final class BaseGradients {
     public static BaseGradients measured(double[][] c) {
         double[][] copy = copyMatrix("base gradients", c);
         return new BaseGradients(copy, null, copy.length == 0 ? 0 : copy[0].length,
-                "base gradients c_{l,t} as measured at every step (no assumption on c)");
+                "base gradients c_{l,t} as measured at each recorded step (no assumption on c between records only when every step is recorded)");
     }
 
     /**

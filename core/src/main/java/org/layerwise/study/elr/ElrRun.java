@@ -117,7 +117,7 @@ final class ElrRun {
         res.put("engine", engine);
         res.put("resumed_at_step", resume != null ? resume.getLong("updates") : null);
         res.put("seconds", seconds);
-        res.put("outcome", String.format("%s: %s after %d steps, test accuracy %s (%.0f s)", spec.id(), r.diverged() ? "DIVERGED" : "done",
+        res.put("outcome", String.format("%s after %d steps, test accuracy %s (%.0f s)", r.diverged() ? "DIVERGED" : "done",
                 r.steps(), Double.isFinite(r.evalAccuracy()) ? String.format("%.3f", r.evalAccuracy()) : "n/a", seconds));
         return res;
     }

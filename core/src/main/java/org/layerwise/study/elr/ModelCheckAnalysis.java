@@ -219,7 +219,9 @@ final class ModelCheckAnalysis extends ElrStudyAnalysis {
                 ElrFigures.dots(spread, tags[i] + " " + preds.get(i).name(), r.step, preds.get(i).spread(), i + 1);
             }
         }
-        h.figure(spread.saveFigure(ctx.plots(), "spread_predicted_" + id), "The measured spread (line) and the spread of every replay (dots).");
+        h.figure(spread.saveFigure(ctx.plots(), "spread_predicted_" + id), "The measured spread (line) and the spread of every replay (dots)."
+                + (p.walk() != null ? " Where the dots of (c) are not visible they lie under those of (a): the random walk's norms follow the"
+                + " same recursion." : ""));
         for (String q : new String[] {"sigma", "elr"}) {
             Chart err = new Chart("Relative error of the predicted " + (q.equals("sigma") ? "weight norm" : "ELR") + " over time: " + id,
                     "|predicted - measured| / measured; line: median over the layers, dots: maximum over the layers", "step",
@@ -231,7 +233,7 @@ final class ModelCheckAnalysis extends ElrStudyAnalysis {
             }
             h.figure(err.saveFigure(ctx.plots(), q + "_relative_error_" + id), "Relative error of " + tags[0] + " " + p.measured().name() + ", "
                     + tags[1] + " " + p.frozen().name() + (p.walk() != null ? " and " + tags[2] + " " + p.walk().name() : "")
-                    + ". Exact agreement (error 0) cannot be drawn on the log axis; float32 files limit (a) to about 1e-7 for plain SGD."
+                    + ". Exact agreement (error 0) cannot be drawn on the log axis; float32 files limit (a) to about 5e-8 (median) and 1e-5 (worst layer) for plain SGD."
                     + (p.walk() != null ? " Where (c) is not visible it lies under (a): with the projection its norms follow the same recursion." : ""));
         }
     }

@@ -1,23 +1,14 @@
 package org.layerwise.study;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.layerwise.io.EnvironmentException;
 import org.layerwise.io.IoErrors;
-import org.layerwise.io.Json;
 
 /**
  * One process per study folder. The lock is an OS file lock on {@code .layerwise.lock} (fcntl on
@@ -53,16 +44,16 @@ public final class FolderLock implements AutoCloseable {
         boolean announced = false;
         try {
             while (true) {
-                FileLock l = tryLock(ch);
+                FileLock l = Locks.tryLock(ch, false);
                 if (l != null) {
-                    String previous = read(ch);
+                    String previous = Locks.read(ch);
                     if (!previous.isBlank() && !previous.contains("\"released\"")) {
-                        log.println("note: took over the lock of " + dir + " left by " + holder(previous) + ", which is no longer running");
+                        log.println("note: took over the lock of " + dir + " left by " + Locks.holder(previous) + ", which is no longer running");
                     }
                     write(ch, command, false);
                     return new FolderLock(ch, l);
                 }
-                String h = holder(read(ch));
+                String h = Locks.holder(Locks.read(ch));
                 if (!wait) {
                     ch.close();
                     throw new EnvironmentException("the study folder " + dir + " is in use by " + h
@@ -82,43 +73,10 @@ public final class FolderLock implements AutoCloseable {
         }
     }
 
-    private static FileLock tryLock(FileChannel ch) throws IOException {
-        try {
-            return ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            return null; // held by this very process (another runner in the same JVM)
-        }
-    }
-
-    private static String read(FileChannel ch) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 16));
-        ch.read(b, 0);
-        return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
-    }
-
+    /** The holder's description, flushed to disk so it outlives a crash of this machine. */
     private static void write(FileChannel ch, String command, boolean released) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("pid", ProcessHandle.current().pid());
-        m.put("host", ManagementFactory.getRuntimeMXBean().getName().replaceFirst("^\\d+@", ""));
-        m.put("started", Instant.now().toString());
-        m.put("command", command);
-        if (released) {
-            m.put("released", true);
-        }
-        byte[] b = Json.toString(m).getBytes(StandardCharsets.UTF_8);
-        ch.truncate(0);
-        ch.write(ByteBuffer.wrap(b), 0);
+        Locks.write(ch, command, released);
         ch.force(false);
-    }
-
-    private static String holder(String text) {
-        try {
-            JsonNode n = Json.MAPPER.readTree(text);
-            return "process " + n.path("pid").asText("?") + " on " + n.path("host").asText("?") + " (started "
-                    + n.path("started").asText("?") + ": " + n.path("command").asText("?") + ")";
-        } catch (IOException | RuntimeException e) {
-            return "another process";
-        }
     }
 
     @Override

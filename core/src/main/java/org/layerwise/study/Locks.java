@@ -220,7 +220,7 @@ public final class Locks {
         }
     }
 
-    private static FileLock tryLock(FileChannel ch, boolean shared) throws IOException {
+    static FileLock tryLock(FileChannel ch, boolean shared) throws IOException {
         try {
             return ch.tryLock(0, Long.MAX_VALUE, shared);
         } catch (OverlappingFileLockException e) {
@@ -247,13 +247,14 @@ public final class Locks {
         }
     }
 
-    private static String read(FileChannel ch) throws IOException {
+    /** The lock file's text: who holds or last held it (FolderLock shares these helpers). */
+    static String read(FileChannel ch) throws IOException {
         ByteBuffer b = ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 16));
         ch.read(b, 0);
         return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
     }
 
-    private static void write(FileChannel ch, String command, boolean released) throws IOException {
+    static void write(FileChannel ch, String command, boolean released) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("pid", ProcessHandle.current().pid());
         m.put("host", host());
@@ -272,7 +273,7 @@ public final class Locks {
         return ManagementFactory.getRuntimeMXBean().getName().replaceFirst("^\\d+@", "");
     }
 
-    private static String holder(String text) {
+    static String holder(String text) {
         try {
             JsonNode n = Json.MAPPER.readTree(text);
             if (n == null || n.path("released").asBoolean(false)) {

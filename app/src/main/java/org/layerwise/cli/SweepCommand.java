@@ -92,17 +92,12 @@ final class SweepCommand {
     }
 
     private static int plan(List<String> args, PrintStream out) {
-        Map<String, String> own = new LinkedHashMap<>();
-        own.put("out", null);
-        own.put("flops-per-second", null);
-        own.put("help", null);
-        List<String> positional = new ArrayList<>();
-        Map<String, String> unknown = Main.flags(args, own, List.of(), positional);
-        if (own.get("help") != null) {
-            out.print(HELP);
-            return 0;
+        Parsed parsed = parse("plan", args, List.of("out", "flops-per-second"), List.of(), out);
+        if (parsed == null) {
+            return 0; // --help
         }
-        rejectUnknown("plan", unknown, own.keySet());
+        Map<String, String> own = parsed.own();
+        List<String> positional = parsed.positional();
         Path spec = onePath("plan", "SPEC", positional);
         Path dir = outFolder(own.get("out"), spec);
         Sweep.plan(spec, dir, rate(own.get("flops-per-second")), out);
@@ -110,19 +105,12 @@ final class SweepCommand {
     }
 
     private static int runLocal(List<String> args, PrintStream out, boolean terminal, List<String> commandLine) {
-        Map<String, String> own = new LinkedHashMap<>();
-        own.put("out", null);
-        own.put("threads", null);
-        own.put("parallel", null);
-        own.put("threads-per-run", null);
-        own.put("help", null);
-        List<String> positional = new ArrayList<>();
-        Map<String, String> unknown = Main.flags(args, own, List.of("wait"), positional);
-        if (own.get("help") != null) {
-            out.print(HELP);
-            return 0;
+        Parsed parsed = parse("run", args, List.of("out", "threads", "parallel", "threads-per-run"), List.of("wait"), out);
+        if (parsed == null) {
+            return 0; // --help
         }
-        rejectUnknown("run", unknown, own.keySet());
+        Map<String, String> own = parsed.own();
+        List<String> positional = parsed.positional();
         Path spec = onePath("run", "SPEC", positional);
         int threads = own.get("threads") == null ? Runtime.getRuntime().availableProcessors() : positive("threads", own.get("threads"));
         int parallel = own.get("parallel") == null ? threads : positive("parallel", own.get("parallel"));
@@ -167,18 +155,12 @@ final class SweepCommand {
     }
 
     private static int submit(List<String> args, PrintStream out, List<String> commandLine) {
-        Map<String, String> own = new LinkedHashMap<>();
-        own.put("out", null);
-        own.put("flops-per-second", null);
-        SLURM_OPTIONS.forEach(k -> own.put(k, null));
-        own.put("help", null);
-        List<String> positional = new ArrayList<>();
-        Map<String, String> unknown = Main.flags(args, own, List.of("slurm", "dry-run", "wait"), positional);
-        if (own.get("help") != null) {
-            out.print(HELP);
-            return 0;
+        Parsed parsed = parse("submit", args, concat(List.of("out", "flops-per-second"), SLURM_OPTIONS), List.of("slurm", "dry-run", "wait"), out);
+        if (parsed == null) {
+            return 0; // --help
         }
-        rejectUnknown("submit", unknown, own.keySet());
+        Map<String, String> own = parsed.own();
+        List<String> positional = parsed.positional();
         if (own.get("slurm") == null) {
             throw new ConfigException("sweep submit: say where to: --slurm (the one cluster scheduler supported; `layerwise sweep run` runs here)");
         }
@@ -218,16 +200,12 @@ final class SweepCommand {
     }
 
     private static int status(List<String> args, PrintStream out) {
-        Map<String, String> own = new LinkedHashMap<>();
-        own.put("out", null);
-        own.put("help", null);
-        List<String> positional = new ArrayList<>();
-        Map<String, String> unknown = Main.flags(args, own, List.of(), positional);
-        if (own.get("help") != null) {
-            out.print(HELP);
-            return 0;
+        Parsed parsed = parse("status", args, List.of("out"), List.of(), out);
+        if (parsed == null) {
+            return 0; // --help
         }
-        rejectUnknown("status", unknown, own.keySet());
+        Map<String, String> own = parsed.own();
+        List<String> positional = parsed.positional();
         SweepFolder f = sweepFolder("status", positional, own.get("out"));
         SweepStatus.Report r = SweepStatus.read(f, Map.of());
         SweepStatus.print(r, f, out);
@@ -235,16 +213,12 @@ final class SweepCommand {
     }
 
     private static int collect(List<String> args, PrintStream out, List<String> commandLine) {
-        Map<String, String> own = new LinkedHashMap<>();
-        own.put("out", null);
-        own.put("help", null);
-        List<String> positional = new ArrayList<>();
-        Map<String, String> unknown = Main.flags(args, own, List.of(), positional);
-        if (own.get("help") != null) {
-            out.print(HELP);
-            return 0;
+        Parsed parsed = parse("collect", args, List.of("out"), List.of(), out);
+        if (parsed == null) {
+            return 0; // --help
         }
-        rejectUnknown("collect", unknown, own.keySet());
+        Map<String, String> own = parsed.own();
+        List<String> positional = parsed.positional();
         SweepFolder f = sweepFolder("collect", positional, own.get("out"));
         SweepCollect.collect(f, Map.of(), commandLine, out);
         return 0;
@@ -344,17 +318,12 @@ final class SweepCommand {
     }
 
     private static int runOne(List<String> args, PrintStream out, List<String> commandLine) {
-        Map<String, String> own = new LinkedHashMap<>();
-        own.put("index", null);
-        own.put("threads", null);
-        own.put("help", null);
-        List<String> positional = new ArrayList<>();
-        Map<String, String> unknown = Main.flags(args, own, List.of(), positional);
-        if (own.get("help") != null) {
-            out.print(HELP);
-            return 0;
+        Parsed parsed = parse("run-one", args, List.of("index", "threads"), List.of(), out);
+        if (parsed == null) {
+            return 0; // --help
         }
-        rejectUnknown("run-one", unknown, own.keySet());
+        Map<String, String> own = parsed.own();
+        List<String> positional = parsed.positional();
         Path manifest = onePath("run-one", "MANIFEST", positional);
         if (Files.isDirectory(manifest)) {
             manifest = manifest.resolve(org.layerwise.sweep.Manifest.FILE);
@@ -382,6 +351,31 @@ final class SweepCommand {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /** A subcommand's options (null where not given, switches included once given) and its positional arguments. */
+    private record Parsed(Map<String, String> own, List<String> positional) {
+    }
+
+    /** Parses and checks a subcommand's arguments; null after printing the help that --help asked for. */
+    private static Parsed parse(String sub, List<String> args, List<String> keys, List<String> switches, PrintStream out) {
+        Map<String, String> own = new LinkedHashMap<>();
+        keys.forEach(k -> own.put(k, null));
+        own.put("help", null);
+        List<String> positional = new ArrayList<>();
+        Map<String, String> unknown = Main.flags(args, own, switches, positional);
+        if (own.get("help") != null) {
+            out.print(HELP);
+            return null;
+        }
+        rejectUnknown(sub, unknown, own.keySet());
+        return new Parsed(own, positional);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     static void rejectUnknown(String sub, Map<String, String> unknown, java.util.Set<String> known) {

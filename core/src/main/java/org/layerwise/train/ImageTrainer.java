@@ -61,7 +61,7 @@ public final class ImageTrainer {
         double[] gradNorm = new double[normalized.length];
         double[] layerRates = new double[normalized.length];
         double[] lrs = new double[p.count()];
-        View view = new View();
+        MutableStep view = new MutableStep();
         int perEpoch = train.batchesPerEpoch();
         double lastLoss = Double.NaN;
         try (BatchStream batches = train.stream((int) (start / perEpoch), (int) (start % perEpoch))) {
@@ -85,12 +85,12 @@ public final class ImageTrainer {
                 for (int j = 0; j < normalized.length; j++) {
                     lrs[normalized[j]] = layerRates[j];
                 }
-                view.set(step, b.epoch(), o, base, lrs, p);
-                notify(view, true);
+                view.set(step, b.epoch(), o.loss(), o.accuracy(), base, lrs, p);
+                view.notify(listeners, true);
                 // the update
                 net.update(lrs);
-                view.parameters = net.parameters();
-                notify(view, false);
+                view.parameters(net.parameters());
+                view.notify(listeners, false);
                 lastLoss = o.loss();
                 boolean stopping = stop.getAsBoolean();
                 if (s.evalEvery() > 0 && (step + 1) % s.evalEvery() == 0 && eval != null && step + 1 < s.steps()) {
@@ -169,74 +169,6 @@ public final class ImageTrainer {
             }
         }
         return true;
-    }
-
-    private void notify(View v, boolean before) {
-        for (TrainingListener l : listeners) {
-            if (v.step % l.every() == 0) {
-                if (before) {
-                    l.onStep(v);
-                } else {
-                    l.afterUpdate(v);
-                }
-            }
-        }
-    }
-
-    /** The step probes see; one mutable instance per run. */
-    private static final class View implements StepView {
-        long step;
-        int epoch;
-        double loss;
-        double accuracy;
-        double base;
-        double[] lrs;
-        Parameters parameters;
-
-        void set(long step, int epoch, TrainableNetwork.Outcome o, double base, double[] lrs, Parameters p) {
-            this.step = step;
-            this.epoch = epoch;
-            this.loss = o.loss();
-            this.accuracy = o.accuracy();
-            this.base = base;
-            this.lrs = lrs;
-            this.parameters = p;
-        }
-
-        @Override
-        public long step() {
-            return step;
-        }
-
-        @Override
-        public int epoch() {
-            return epoch;
-        }
-
-        @Override
-        public double loss() {
-            return loss;
-        }
-
-        @Override
-        public double accuracy() {
-            return accuracy;
-        }
-
-        @Override
-        public double learningRate() {
-            return base;
-        }
-
-        @Override
-        public double learningRate(int tensor) {
-            return lrs[tensor];
-        }
-
-        @Override
-        public Parameters parameters() {
-            return parameters;
-        }
     }
 
     /** Text fields every checkpoint of a run carries (see {@link Trainer.Checkpoints}). */

@@ -116,7 +116,7 @@ public final class Trainer {
         }
         double[] grad = new double[params.length];
         FlatParameters view = new FlatParameters(kernel.model());
-        Step step = new Step(view);
+        MutableStep step = new MutableStep();
         while (true) {
             int[] order = epochOrder(st, batchesPerEpoch, data.size());
             while (st.batch < batchesPerEpoch) {
@@ -134,13 +134,13 @@ public final class Trainer {
                     opt.setLearningRate(lr);
                 }
                 view.at(params, grad);
-                step.set(st.updates, st.epoch, loss, lr);
-                notify(step, true);
+                step.set(st.updates, st.epoch, loss, Double.NaN, lr, null, view);
+                step.notify(listeners, true);
                 opt.step(params, grad);
                 st.updates++;
                 st.batch++;
                 st.epochLossSum += loss;
-                notify(step, false);
+                step.notify(listeners, false);
                 boolean stop = stopRequested.getAsBoolean();
                 if (ck.path() != null && (stop || (s.checkpointEvery() > 0 && st.updates % s.checkpointEvery() == 0))) {
                     save(ck, st, params, opt);
@@ -182,63 +182,6 @@ public final class Trainer {
             buggyShuffle(st.batchTable, batchesPerEpoch, s.batchSize(), Rng.derive(s.seed(), "shuffle", st.epoch));
         }
         return st.batchTable;
-    }
-
-    private void notify(Step step, boolean before) {
-        for (TrainingListener l : listeners) {
-            if (step.step() % l.every() == 0) {
-                if (before) {
-                    l.onStep(step);
-                } else {
-                    l.afterUpdate(step);
-                }
-            }
-        }
-    }
-
-    /** The step a listener sees; one mutable instance per run, so probing costs no allocation. */
-    private final class Step implements StepView {
-        private final FlatParameters params;
-        private long index;
-        private int epoch;
-        private double loss;
-        private double lr;
-
-        Step(FlatParameters params) {
-            this.params = params;
-        }
-
-        void set(long index, int epoch, double loss, double lr) {
-            this.index = index;
-            this.epoch = epoch;
-            this.loss = loss;
-            this.lr = lr;
-        }
-
-        @Override
-        public long step() {
-            return index;
-        }
-
-        @Override
-        public int epoch() {
-            return epoch;
-        }
-
-        @Override
-        public double loss() {
-            return loss;
-        }
-
-        @Override
-        public double learningRate() {
-            return lr;
-        }
-
-        @Override
-        public Parameters parameters() {
-            return params;
-        }
     }
 
     /**

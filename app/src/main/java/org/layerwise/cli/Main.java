@@ -41,7 +41,8 @@ public final class Main {
             usage: layerwise <command> [options]
 
             commands:
-              demo                      run the quick preset of every study and print where the reports are
+              demo                      one finding of each paper in minutes (the ELR warm-up, the smooth depth limit)
+              reproduce                 every headline claim of both papers, tested: a verdict per claim (--scale quick|full|paper)
               scaling                   depth-scaling study (Cohen, Cont, Rossier & Xu, ICML 2021)
               elr <study>               weight dynamics of normalized ResNets (Mehmeti-Göpel & Wand, ICML 2024):
                                         train, model-check, critical-lr, trainability, constant-lr
@@ -89,11 +90,12 @@ public final class Main {
                         : study(StudyRegistry.get("scaling"), rest, out, terminal, null);
                 case "elr" -> elr(rest, out, terminal);
                 case "demo" -> demo(rest, out, terminal);
+                case "reproduce" -> ReproduceCommand.run(rest, out, terminal);
                 case "report" -> report(rest, out);
                 case "bench" -> bench(rest, out);
                 case "sweep" -> SweepCommand.run(rest, out, terminal);
                 default -> {
-                    err.println("layerwise: unknown command '" + cmd + "'; commands: demo, scaling, elr, sweep, report, bench, test (see layerwise --help)");
+                    err.println("layerwise: unknown command '" + cmd + "'; commands: demo, reproduce, scaling, elr, sweep, report, bench, test (see layerwise --help)");
                     yield USAGE;
                 }
             };

@@ -141,7 +141,9 @@ public final class HtmlReport {
             "border-radius:3px;margin-right:.4em;vertical-align:1px}",
             ".tag-paper{background:#dff0d8;color:#2b5a1f}.tag-derived{background:#e3ecfa;color:#1f3f7a}",
             ".tag-inferred{background:#fcefd9;color:#7a4d0b}.tag-layerwise{background:#ececec;color:#333}",
-            ".tag-code{background:#f1e4f7;color:#5a2a70}");
+            ".tag-code{background:#f1e4f7;color:#5a2a70}",
+            ".caution{background:#fff4e5;border-left:5px solid #d9822b;padding:.6em 1.2em;margin:1em 0}",
+            ".caution .headline{font-weight:bold;margin:0 0 .2em}.caution ul{margin:.2em 0}");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -236,6 +238,33 @@ public final class HtmlReport {
     /** The badge of a source, as HTML (for custom layouts). */
     public static String badge(Source source) {
         return "<span class=\"tag tag-" + source.name().toLowerCase(Locale.ROOT) + "\">" + escape(source.tag()) + "</span>";
+    }
+
+    /** A highlighted box above a result: what the setting cannot show, or why a verdict is what it is. */
+    public HtmlReport caution(String heading, List<String> lines) {
+        blocks.add(base -> {
+            StringBuilder h = new StringBuilder("<div class=\"caution\"><p class=\"headline\">").append(escape(heading)).append("</p>");
+            if (!lines.isEmpty()) {
+                h.append("<ul>");
+                lines.forEach(l -> h.append("<li>").append(escape(l)).append("</li>"));
+                h.append("</ul>");
+            }
+            return h.append("</div>\n").toString();
+        });
+        return this;
+    }
+
+    /** A line of links to files beside the page (relative to its folder when written): "label: a, b, c". */
+    public HtmlReport links(String label, List<Path> files) {
+        blocks.add(base -> {
+            StringBuilder h = new StringBuilder("<p class=\"note\">").append(escape(label)).append(": ");
+            for (int i = 0; i < files.size(); i++) {
+                String l = link(base, files.get(i));
+                h.append(i == 0 ? "" : ", ").append("<a href=\"").append(escape(l)).append("\">").append(escape(l)).append("</a>");
+            }
+            return h.append("</p>\n").toString();
+        });
+        return this;
     }
 
     /** A table, as it is when the page is rendered. */

@@ -103,9 +103,31 @@ final class ElrAnalysis {
         SummaryValues.put(m, "initial_spread", r.initialSpread(), noSpread);
         SummaryValues.put(m, "final_spread", r.finalSpread(), noSpread);
         SummaryValues.put(m, "test_accuracy", r.finalTestAccuracy(), r.whyNoTestAccuracy());
+        SummaryValues.put(m, "final_train_loss", finalTrainLoss(r), "no finite training loss in the last tenth of the recorded steps");
+        long atTarget = r.firstStepAtTarget();
+        SummaryValues.putObject(m, "lr_at_target_from_step", atTarget < 0 ? null : atTarget,
+                "the learning rate never reached its target (still warming up, or a schedule below it)");
         SummaryValues.put(m, "max_abs_orthogonality", maxAbsOrthogonality(r),
                 "not measured (no finite <w, g> / (||w|| ||g||) recorded)");
         return m;
+    }
+
+    /**
+     * The training loss at the end of a run: the mean of the per-step training loss over the last tenth of
+     * the recorded steps (at least one), so one noisy batch does not decide it; NaN when none is finite.
+     */
+    static double finalTrainLoss(ElrRunData r) {
+        int n = r.rows();
+        int k = Math.max(1, (int) Math.round(n / 10.0));
+        double s = 0;
+        int used = 0;
+        for (int i = Math.max(0, n - k); i < n; i++) {
+            if (Double.isFinite(r.loss[i])) {
+                s += r.loss[i];
+                used++;
+            }
+        }
+        return used == 0 ? Double.NaN : s / used;
     }
 
     /** The largest |<w, g>| / (||w|| ||g||) over every recorded step and layer: scale invariance makes it about 0. */

@@ -32,7 +32,7 @@ public final class Claims {
             return ALL;
         }
         Set<Claim> picked = new LinkedHashSet<>();
-        for (String raw : only.split(",")) {
+        for (String raw : only.split(",", -1)) {
             String id = raw.trim();
             List<Claim> hit = ALL.stream().filter(c -> c.id().equals(id) || c.id().matches(java.util.regex.Pattern.quote(id) + "[a-z]")).toList();
             if (id.isEmpty() || hit.isEmpty()) {

@@ -174,7 +174,7 @@ class MainTest {
     @Test
     void helpOnEveryCommand() {
         assertTrue(run("scaling", "--help").out().contains("--depth-max"));
-        assertTrue(run("demo", "--help").out().contains("quick preset"));
+        assertTrue(run("demo", "--help").out().contains("One finding of each paper"));
         assertTrue(run("bench", "--help").out().contains("scaling-kernel"));
         assertTrue(run("bench", "--help").out().contains("layerwise bench study"));
         assertTrue(run("bench", "--help").out().contains("layerwise bench resnet"));

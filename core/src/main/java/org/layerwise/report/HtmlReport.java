@@ -141,7 +141,11 @@ public final class HtmlReport {
             "border-radius:3px;margin-right:.4em;vertical-align:1px}",
             ".tag-paper{background:#dff0d8;color:#2b5a1f}.tag-derived{background:#e3ecfa;color:#1f3f7a}",
             ".tag-inferred{background:#fcefd9;color:#7a4d0b}.tag-layerwise{background:#ececec;color:#333}",
-            ".tag-code{background:#f1e4f7;color:#5a2a70}");
+            ".tag-code{background:#f1e4f7;color:#5a2a70}",
+            ".claim{border:1px solid #c9d3e6;background:#f8faff;padding:.6em 1.2em;margin:1em 0}",
+            ".claim .what{font-size:1.2em;font-weight:bold;margin:.2em 0}.claim .preset{font-size:14px;color:#444;margin:.2em 0}",
+            ".caveat{background:#fff3e0;border:2px solid #d9822b;border-left-width:8px;padding:.6em 1.2em;margin:1.2em 0}",
+            ".caveat .head{font-weight:bold;color:#8a4500;margin:0 0 .3em}.caveat ul{margin:.3em 0}");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -211,6 +215,46 @@ public final class HtmlReport {
                 h.append("</ul>");
             }
             return h.append("</div>\n").toString();
+        });
+        return this;
+    }
+
+    /**
+     * The heading block that says what the page tests: the settings it ran with (e.g. the preset) and
+     * one line per claim, each with its source badge; with no claim, {@code none} says why (e.g. an
+     * exploration). Put it first.
+     */
+    public HtmlReport claim(String settings, List<Source> sources, List<String> claims, String none) {
+        if (sources.size() != claims.size()) {
+            throw new IllegalArgumentException(sources.size() + " sources for " + claims.size() + " claims");
+        }
+        blocks.add(base -> {
+            StringBuilder h = new StringBuilder("<div class=\"claim\">");
+            if (claims.isEmpty()) {
+                h.append("<p class=\"what\">").append(escape(none)).append("</p>");
+            }
+            for (int i = 0; i < claims.size(); i++) {
+                h.append("<p class=\"what\">").append(i == 0 ? "Tests: " : "and: ").append(badge(sources.get(i))).append(escape(claims.get(i)))
+                        .append("</p>");
+            }
+            return h.append("<p class=\"preset\">").append(escape(settings)).append("</p></div>\n").toString();
+        });
+        return this;
+    }
+
+    /**
+     * A warning box: why these settings cannot show what the page tests (one line each), with a badge
+     * saying where the rule comes from. Nothing is drawn when {@code lines} is empty. Put it above the verdict.
+     */
+    public HtmlReport caveat(String heading, Source source, List<String> lines) {
+        if (lines.isEmpty()) {
+            return this;
+        }
+        blocks.add(base -> {
+            StringBuilder h = new StringBuilder("<div class=\"caveat\"><p class=\"head\">").append(badge(source)).append(escape(heading))
+                    .append("</p><ul>");
+            lines.forEach(l -> h.append("<li>").append(escape(l)).append("</li>"));
+            return h.append("</ul></div>\n").toString();
         });
         return this;
     }

@@ -436,6 +436,39 @@ public final class Heatmap {
         }
     }
 
+    /** A dashed white line across the map at a row coordinate, its label on a dark patch just above it at the left. */
+    private static final class RowMarker extends AbstractXYAnnotation {
+        private static final long serialVersionUID = 1L;
+        private final double y;
+        private final String label;
+
+        RowMarker(double y, String label) {
+            this.y = y;
+            this.label = label;
+        }
+
+        @Override
+        public void draw(Graphics2D g2, XYPlot plot, Rectangle2D area, ValueAxis domain, ValueAxis range, int index, PlotRenderingInfo info) {
+            double py = range.valueToJava2D(y, area, plot.getRangeAxisEdge());
+            if (py < area.getMinY() || py > area.getMaxY()) {
+                return;
+            }
+            java.awt.Stroke stroke = g2.getStroke();
+            g2.setPaint(Color.WHITE);
+            g2.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 4f}, 0f));
+            g2.draw(new java.awt.geom.Line2D.Double(area.getMinX(), py, area.getMaxX(), py));
+            g2.setStroke(stroke);
+            g2.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 13));
+            java.awt.FontMetrics fm = g2.getFontMetrics();
+            int x = (int) area.getMinX() + 6;
+            int base = (int) py - 4;
+            g2.setPaint(new Color(0, 0, 0, 160));
+            g2.fillRect(x - 3, base - fm.getAscent() - 1, fm.stringWidth(label) + 6, fm.getAscent() + fm.getDescent() + 1);
+            g2.setPaint(Color.WHITE);
+            g2.drawString(label, x, base);
+        }
+    }
+
     private double[] dataRange(double[] centres, boolean log) {
         double[] e = edges(axisUnits(centres, log));
         double lo = e[0];
@@ -461,16 +494,7 @@ public final class Heatmap {
         plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
         plot.addAnnotation(new RasterAnnotation(colour));
         for (int i = 0; i < markerAt.size(); i++) {
-            org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(markerAt.get(i)[0], Color.WHITE,
-                    new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 4f}, 0f));
-            m.setLabel(markerLabels.get(i));
-            m.setLabelFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 13));
-            m.setLabelPaint(Color.WHITE);
-            m.setLabelBackgroundColor(new Color(0, 0, 0, 150));
-            m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
-            m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_LEFT);
-            m.setLabelOffset(new RectangleInsets(2, 6, 2, 6));
-            plot.addRangeMarker(m, org.jfree.chart.ui.Layer.FOREGROUND);
+            plot.addAnnotation(new RowMarker(markerAt.get(i)[0], markerLabels.get(i))); // after the raster: drawn over it
         }
         String sub = subtitle == null ? "" : subtitle;
         if (colour[2] > 0) {

@@ -166,7 +166,8 @@ final class ElrFigures {
      */
     static Figure elrHeatmap(ElrRunData run, double[] range, Path plots, String name) {
         return layerHeatmap(run, "elr", "Effective learning rate per layer and step: " + run.spec.id(),
-                "colour: ELR e_l = eta ||g_l|| / sigma_l, log scale; rows: the " + run.layerCount() + " normalized layers, layer 1 (stem) at the bottom",
+                "colour: ELR e_l = eta ||g_l|| / sigma_l, log scale; rows: the " + run.layerCount() + " normalized layers, stem at the bottom;"
+                        + " dashed: where a stage begins",
                 "ELR e", range, plots, name);
     }
 
@@ -188,7 +189,7 @@ final class ElrFigures {
             layerAxis[l] = l + 1;
         }
         Heatmap h = layers(new Heatmap(title, subtitle, "step", "layer", byLayer).columns(head(run.step, m.length), false)
-                .rows(layerAxis, false), run).colourScale(colourLabel, true).height(Math.max(360, Math.min(760, 300 + 6 * run.layerCount())));
+                .rows(layerAxis, false), run).colourScale(colourLabel, true).height(layerHeight(run.layerCount()));
         if (range != null) {
             h.colourRange(range[0], range[1]);
         }
@@ -210,6 +211,11 @@ final class ElrFigures {
             h.rowMarker(e.getKey() + 0.5, e.getValue() + " begins (width changes, downsampling)");
         }
         return h;
+    }
+
+    /** Height of a layer heatmap: room for a named tick at about every other layer, up to 900 px. */
+    static int layerHeight(int layers) {
+        return Math.max(360, Math.min(900, 300 + 14 * layers));
     }
 
     /** "layer2.0.conv1" for "layer2.0.conv1.weight". */
@@ -254,9 +260,9 @@ final class ElrFigures {
             layerAxis[l] = l + 1;
         }
         return layers(new Heatmap("Weight norm per layer and step, relative to its start: " + run.spec.id(),
-                "colour: sigma_t / sigma_0 of each layer, sigma = ||w||; rows: layer 1 (stem) at the bottom", "step", "layer", byLayer)
+                "colour: sigma_t / sigma_0 of each layer, sigma = ||w||; rows: stem at the bottom; dashed: where a stage begins", "step", "layer", byLayer)
                 .columns(head(run.step, s.length), false).rows(layerAxis, false), run).colourScale("sigma_t / sigma_0", false)
-                .height(Math.max(360, Math.min(760, 300 + 6 * run.layerCount()))).saveFigure(plots, name);
+                .height(layerHeight(run.layerCount())).saveFigure(plots, name);
     }
 
     /** The number of recorded steps a curve of {@code rows} steps is averaged over: about 2 % of them, at least 1. */

@@ -175,7 +175,7 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
         }
         summary.put("groups", out);
         SummaryValues.put(summary, "spearman_mean_spread_vs_accuracy", spearman, correlated < 3
-                ? "needs at least 3 distinct runs (twins counted once) with both a spread and a test accuracy, has " + correlated
+                ? "needs at least 3 runs (twins counted once) with both a spread and a test accuracy, has " + correlated
                 : "the spreads or the accuracies are all equal");
         summary.put("spearman_runs", correlated);
     }

@@ -196,13 +196,13 @@ final class ElrAnalysis {
 
     private static void runsTable(HtmlReport h, ElrStudyAnalysis.Context ctx) {
         HtmlReport.Table t = new HtmlReport.Table("run", "residual", "warm-up", "depth", "lr", "recorded steps", "initial spread", "final spread",
-                "mean spread", "max |cos(w, g)|", "test accuracy", "state", "twin");
+                "mean spread", "max |cos(w, g)|", "test accuracy", "state");
         for (ElrRunData r : ctx.runs()) {
             String twin = ctx.twinOf(r);
             t.row(r.spec.id(), r.residual(), r.warmup(), r.depth(), r.targetLr(), r.rows(), r.initialSpread(), r.finalSpread(), r.meanSpread(),
                     maxAbsOrthogonality(r), r.finalTestAccuracy(),
-                    r.diverged() ? "diverged at step " + r.divergedAt() : r.complete ? "complete" : "training",
-                    twin == null ? "" : twinNote(twin));
+                    (r.diverged() ? "diverged at step " + r.divergedAt() : r.complete ? "complete" : "training")
+                            + (twin == null ? "" : "; " + twinNote(twin)));
         }
         h.section("Runs");
         h.paragraph("Mean spread: exp of the mean of ln S over the recorded steps (spreads are ratios, so their geometric mean)."
@@ -227,7 +227,7 @@ final class ElrAnalysis {
     private static void curves(HtmlReport h, ElrStudyAnalysis.Context ctx) {
         h.section("Loss and accuracy over training");
         String twins = ctx.runs().stream().anyMatch(r -> ctx.twinOf(r) != null)
-                ? " A twin draws exactly over the run it is a twin of; the legend names it." : "";
+                ? " A twin would draw exactly over the run it is a twin of: it is not drawn again, the legend names it beside its original." : "";
         h.figure(ElrFigures.curveChart(ctx, true).saveFigure(ctx.plots(), "loss_curves"), "Training loss of every run at each recorded step"
                 + " (the step's batch, steps.csv loss; log scale), and the held-out loss (eval.csv test_loss) as dots where it was evaluated." + twins);
         h.figure(ElrFigures.curveChart(ctx, false).saveFigure(ctx.plots(), "accuracy_curves"), "Training accuracy of every run at each recorded"

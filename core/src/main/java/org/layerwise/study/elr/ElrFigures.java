@@ -290,7 +290,7 @@ final class ElrFigures {
     /**
      * Every run's training loss (or accuracy) over its recorded steps, a running mean over
      * {@link #window} steps, with the held-out value of eval.csv as dots in the same colour; a twin is
-     * named as such in the legend.
+     * not drawn again but named in its original's legend entry.
      */
     static Chart curveChart(ElrStudyAnalysis.Context ctx, boolean loss) {
         int rows = ctx.runs().stream().mapToInt(ElrRunData::rows).max().orElse(0);
@@ -300,11 +300,11 @@ final class ElrFigures {
                 "lines: training " + what + " of each step's batch" + (w > 1 ? ", running mean over " + w + " recorded steps" : "")
                         + "; dots: held-out " + what + " (eval.csv)",
                 "step", loss ? "cross-entropy loss (log scale)" : "accuracy", false, loss);
-        List<ElrRunData> runs = ctx.runs();
+        List<ElrRunData> runs = ctx.distinct(); // a twin would draw exactly over its original: the original's legend names it
         for (int i = 0; i < runs.size(); i++) {
             ElrRunData r = runs.get(i);
-            String twin = ctx.twinOf(r);
-            String name = r.spec.id() + (twin == null ? "" : " (twin of " + twin + ")");
+            List<String> twins = ctx.runs().stream().filter(o -> r.spec.id().equals(ctx.twinOf(o))).map(o -> o.spec.id()).toList();
+            String name = r.spec.id() + (twins.isEmpty() ? "" : " and its twin " + String.join(", ", twins));
             int colour = i % 8;
             line(c, name + ", training", r.step, runningMean(loss ? r.loss : r.accuracy, w), colour);
             if (r.evalStep.length > 0) {

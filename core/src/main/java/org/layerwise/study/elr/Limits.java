@@ -79,7 +79,7 @@ final class Limits {
                 ? "The paper's spread effects need depth ≥ " + PAPER_DEPTH + "; at depth " + maxDepth + " the critical LR is far above the target LR"
                         + measured + ", so the ELR warm-up ends at once and cannot lower the spread."
                 : "The paper's spread effects need depth ≥ " + PAPER_DEPTH + "; the deepest network here has depth " + maxDepth
-                        + measured + ": the ratios' convergence is shown on a shallow network, not on the networks the paper's claim is about.";
+                        + ": the ratios' convergence is shown on a shallow network, not on the networks the paper's claim is about.";
     }
 
     /** Whether a learning-rate series is at the target (within 1e-6 relative) from its first recorded step. */

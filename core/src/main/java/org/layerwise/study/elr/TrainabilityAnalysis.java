@@ -249,8 +249,10 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
         h.section("Per-layer ELRs of every run");
         double[] range = ElrFigures.sharedElrRange(ctx.runs());
         for (ElrRunData r : ctx.runs()) {
+            String twin = ctx.twinOf(r);
             h.figure(ElrFigures.elrHeatmap(r, range, ctx.plots(), "elr_heatmap_" + r.spec.id()), r.label() + ": ELR of every normalized layer"
-                    + " (rows, layer 1 = the stem) at every recorded step; colours on a log scale shared by every run of the study.");
+                    + " (rows, layer 1 = the stem) at every recorded step; colours on a log scale shared by every run of the study."
+                    + (twin == null ? "" : " This run is a " + ElrAnalysis.twinNote(twin) + ": the same map."));
         }
     }
 

@@ -307,4 +307,17 @@ class SlurmClusterTest {
         assertEquals(0, again.code(), again.out());
         assertTrue(again.out().contains("3 complete, 0 queued or running already, 0 to submit"), again.out());
     }
+
+    /** {@code layerwise reproduce --executor slurm}: the same command as on a laptop, each study handed to Slurm, a verdict at the end. */
+    @Test
+    void reproduceHandsItsStudiesToSlurm(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("rep");
+        Out r = cli(tmp.resolve("reproduce.log"), "reproduce", "--only", "6", "--out", out.toString(), "--executor", "slurm",
+                "--cpus-per-task", "1", "--poll-seconds", "0.5");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("slurm: submitted array job"), r.out());
+        JsonNode claim = Json.read(out.resolve("claims.json")).at("/claims/0");
+        assertEquals("6", claim.path("id").asText());
+        assertEquals("reproduced", claim.path("verdict").asText(), claim.path("reason").asText());
+    }
 }

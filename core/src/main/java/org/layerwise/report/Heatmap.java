@@ -57,6 +57,9 @@ public final class Heatmap {
     private double[] givenX = new double[0];
     private double[] givenY = new double[0];
     private int height = 560;
+    private String[] rowNames;
+    private final java.util.List<double[]> markerAt = new java.util.ArrayList<>();
+    private final java.util.List<String> markerLabels = new java.util.ArrayList<>();
     private double[][] cachedMeans;
     private int cachedRows = -1;
     private int cachedCols = -1;
@@ -144,6 +147,31 @@ public final class Heatmap {
     public Heatmap ticksY(double... v) {
         givenY = v.clone();
         return this;
+    }
+
+    /**
+     * Names the rows: a tick on the y axis at a row's coordinate reads the row's name (e.g. a layer's)
+     * rather than the number; the axis still picks which rows to label so labels do not overlap.
+     * Linear y axis only.
+     */
+    public Heatmap rowNames(String... names) {
+        if (names.length != values.length) {
+            throw new IllegalArgumentException(values.length + " rows need " + values.length + " names, got " + names.length);
+        }
+        this.rowNames = names.clone();
+        return this;
+    }
+
+    /** A labelled horizontal line across the map at y (in row coordinates), e.g. where a network's stage begins. */
+    public Heatmap rowMarker(double y, String label) {
+        markerAt.add(new double[] {y});
+        markerLabels.add(label);
+        return this;
+    }
+
+    /** An axis or colour-bar label on a log scale says so, once. */
+    static String logLabel(String label, boolean log) {
+        return log && !label.contains("log scale") ? label + " (log scale)" : label;
     }
 
     /** Drawing height in pixels (the width is always 1000). */
@@ -408,6 +436,39 @@ public final class Heatmap {
         }
     }
 
+    /** A dashed white line across the map at a row coordinate, its label on a dark patch just above it at the left. */
+    private static final class RowMarker extends AbstractXYAnnotation {
+        private static final long serialVersionUID = 1L;
+        private final double y;
+        private final String label;
+
+        RowMarker(double y, String label) {
+            this.y = y;
+            this.label = label;
+        }
+
+        @Override
+        public void draw(Graphics2D g2, XYPlot plot, Rectangle2D area, ValueAxis domain, ValueAxis range, int index, PlotRenderingInfo info) {
+            double py = range.valueToJava2D(y, area, plot.getRangeAxisEdge());
+            if (py < area.getMinY() || py > area.getMaxY()) {
+                return;
+            }
+            java.awt.Stroke stroke = g2.getStroke();
+            g2.setPaint(Color.WHITE);
+            g2.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 4f}, 0f));
+            g2.draw(new java.awt.geom.Line2D.Double(area.getMinX(), py, area.getMaxX(), py));
+            g2.setStroke(stroke);
+            g2.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 13));
+            java.awt.FontMetrics fm = g2.getFontMetrics();
+            int x = (int) area.getMinX() + 6;
+            int base = (int) py - 4;
+            g2.setPaint(new Color(0, 0, 0, 160));
+            g2.fillRect(x - 3, base - fm.getAscent() - 1, fm.stringWidth(label) + 6, fm.getAscent() + fm.getDescent() + 1);
+            g2.setPaint(Color.WHITE);
+            g2.drawString(label, x, base);
+        }
+    }
+
     private double[] dataRange(double[] centres, boolean log) {
         double[] e = edges(axisUnits(centres, log));
         double lo = e[0];
@@ -417,10 +478,13 @@ public final class Heatmap {
 
     JFreeChart build() {
         double[] colour = colourUnitsRange();
-        ValueAxis x = Chart.axis(xLabel, logX, dataRange(columns, logX), givenX);
-        ValueAxis y = Chart.axis(yLabel, logY, dataRange(rows, logY), givenY);
+        ValueAxis x = Chart.axis(logLabel(xLabel, logX), logX, dataRange(columns, logX), givenX);
+        ValueAxis y = Chart.axis(logLabel(yLabel, logY), logY, dataRange(rows, logY), givenY);
         integerTicksIfWhole(x, columns, logX);
         integerTicksIfWhole(y, rows, logY);
+        if (rowNames != null && !logY && y instanceof NumberAxis n) {
+            n.setNumberFormatOverride(new RowNameFormat(rows, rowNames));
+        }
         XYPlot plot = new XYPlot(new XYSeriesCollection(), x, y, new XYLineAndShapeRenderer());
         plot.setDomainGridlinesVisible(false);
         plot.setRangeGridlinesVisible(false);
@@ -429,6 +493,9 @@ public final class Heatmap {
         plot.setOutlineStroke(new BasicStroke(1f));
         plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
         plot.addAnnotation(new RasterAnnotation(colour));
+        for (int i = 0; i < markerAt.size(); i++) {
+            plot.addAnnotation(new RowMarker(markerAt.get(i)[0], markerLabels.get(i))); // after the raster: drawn over it
+        }
         String sub = subtitle == null ? "" : subtitle;
         if (colour[2] > 0) {
             String grey = logColour ? "grey: no value or ≤ 0" : "grey: no value";
@@ -451,8 +518,44 @@ public final class Heatmap {
                 return ColourMap.colour((v - colour[0]) / (colour[1] - colour[0]));
             }
         };
-        chart.addSubtitle(Chart.colourBar(scale, colourLabel, logColour, new double[] {colour[0], colour[1]}, new double[0]));
+        chart.addSubtitle(Chart.colourBar(scale, logLabel(colourLabel, logColour), logColour, new double[] {colour[0], colour[1]}, new double[0]));
         return chart;
+    }
+
+    /** Tick labels of a named y axis: the name of the row at the tick's coordinate, none between rows. */
+    private static final class RowNameFormat extends java.text.NumberFormat {
+        private static final long serialVersionUID = 1L;
+        private final double[] at;
+        private final String[] names;
+
+        RowNameFormat(double[] at, String[] names) {
+            this.at = at.clone();
+            this.names = names.clone();
+        }
+
+        @Override
+        public StringBuffer format(double v, StringBuffer b, java.text.FieldPosition p) {
+            int i = java.util.Arrays.binarySearch(at, v);
+            if (i < 0) {
+                int k = -i - 1;
+                for (int c : new int[] {k - 1, k}) {
+                    if (c >= 0 && c < at.length && Math.abs(at[c] - v) < 1e-9 * Math.max(1, Math.abs(v))) {
+                        i = c;
+                    }
+                }
+            }
+            return i >= 0 ? b.append(names[i]) : b;
+        }
+
+        @Override
+        public StringBuffer format(long v, StringBuffer b, java.text.FieldPosition p) {
+            return format((double) v, b, p);
+        }
+
+        @Override
+        public Number parse(String source, java.text.ParsePosition pos) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private static void integerTicksIfWhole(ValueAxis axis, double[] c, boolean log) {

@@ -142,8 +142,10 @@ public final class HtmlReport {
             ".tag-paper{background:#dff0d8;color:#2b5a1f}.tag-derived{background:#e3ecfa;color:#1f3f7a}",
             ".tag-inferred{background:#fcefd9;color:#7a4d0b}.tag-layerwise{background:#ececec;color:#333}",
             ".tag-code{background:#f1e4f7;color:#5a2a70}",
-            ".caution{background:#fff4e5;border-left:5px solid #d9822b;padding:.6em 1.2em;margin:1em 0}",
-            ".caution .headline{font-weight:bold;margin:0 0 .2em}.caution ul{margin:.2em 0}");
+            ".claim{border:1px solid #c9d3e6;background:#f8faff;padding:.6em 1.2em;margin:1em 0}",
+            ".claim .what{font-size:1.2em;font-weight:bold;margin:.2em 0}.claim .preset{font-size:14px;color:#444;margin:.2em 0}",
+            ".caveat{background:#fff3e0;border:2px solid #d9822b;border-left-width:8px;padding:.6em 1.2em;margin:1.2em 0}",
+            ".caveat .head{font-weight:bold;color:#8a4500;margin:0 0 .3em}.caveat ul{margin:.3em 0}");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -217,6 +219,46 @@ public final class HtmlReport {
         return this;
     }
 
+    /**
+     * The heading block that says what the page tests: the settings it ran with (e.g. the preset) and
+     * one line per claim, each with its source badge; with no claim, {@code none} says why (e.g. an
+     * exploration). Put it first.
+     */
+    public HtmlReport claim(String settings, List<Source> sources, List<String> claims, String none) {
+        if (sources.size() != claims.size()) {
+            throw new IllegalArgumentException(sources.size() + " sources for " + claims.size() + " claims");
+        }
+        blocks.add(base -> {
+            StringBuilder h = new StringBuilder("<div class=\"claim\">");
+            if (claims.isEmpty()) {
+                h.append("<p class=\"what\">").append(escape(none)).append("</p>");
+            }
+            for (int i = 0; i < claims.size(); i++) {
+                h.append("<p class=\"what\">").append(i == 0 ? "Tests: " : "and: ").append(badge(sources.get(i))).append(escape(claims.get(i)))
+                        .append("</p>");
+            }
+            return h.append("<p class=\"preset\">").append(escape(settings)).append("</p></div>\n").toString();
+        });
+        return this;
+    }
+
+    /**
+     * A warning box: why these settings cannot show what the page tests (one line each), with a badge
+     * saying where the rule comes from. Nothing is drawn when {@code lines} is empty. Put it above the verdict.
+     */
+    public HtmlReport caveat(String heading, Source source, List<String> lines) {
+        if (lines.isEmpty()) {
+            return this;
+        }
+        blocks.add(base -> {
+            StringBuilder h = new StringBuilder("<div class=\"caveat\"><p class=\"head\">").append(badge(source)).append(escape(heading))
+                    .append("</p><ul>");
+            lines.forEach(l -> h.append("<li>").append(escape(l)).append("</li>"));
+            return h.append("</ul></div>\n").toString();
+        });
+        return this;
+    }
+
     /** Starts a section with a heading. */
     public HtmlReport section(String heading) {
         blocks.add(base -> "<h2>" + escape(heading) + "</h2>\n");
@@ -238,20 +280,6 @@ public final class HtmlReport {
     /** The badge of a source, as HTML (for custom layouts). */
     public static String badge(Source source) {
         return "<span class=\"tag tag-" + source.name().toLowerCase(Locale.ROOT) + "\">" + escape(source.tag()) + "</span>";
-    }
-
-    /** A highlighted box above a result: what the setting cannot show, or why a verdict is what it is. */
-    public HtmlReport caution(String heading, List<String> lines) {
-        blocks.add(base -> {
-            StringBuilder h = new StringBuilder("<div class=\"caution\"><p class=\"headline\">").append(escape(heading)).append("</p>");
-            if (!lines.isEmpty()) {
-                h.append("<ul>");
-                lines.forEach(l -> h.append("<li>").append(escape(l)).append("</li>"));
-                h.append("</ul>");
-            }
-            return h.append("</div>\n").toString();
-        });
-        return this;
     }
 
     /** A line of links to files beside the page (relative to its folder when written): "label: a, b, c". */

@@ -137,7 +137,7 @@ final class ClaimsReport {
             h.paragraph("Setting: " + s.description() + ". Run alone: " + String.join(" ; ", s.uses().stream().map(StudyUse::command).toList()));
         }
         if (!v.caveats().isEmpty()) {
-            h.caution("What this setting cannot show", v.caveats());
+            h.caveat("What this setting cannot show", Source.LAYERWISE, v.caveats());
         }
         h.verdict(mark(v.status()) + ": " + v.reason(), v.decide() == null ? List.of() : List.of("would decide it: " + v.decide()));
         if (!v.figures().isEmpty()) {

@@ -157,6 +157,36 @@ class HeatmapTest {
         assertTrue(f.svg().contains("data:image/png;base64,") && f.svg().contains("image-rendering:pixelated"), "raster not embedded");
     }
 
+    private static String colourBarLabel(Heatmap h) {
+        for (Object t : h.build().getSubtitles()) {
+            if (t instanceof org.jfree.chart.title.PaintScaleLegend l) {
+                return l.getAxis().getLabel();
+            }
+        }
+        throw new AssertionError("no colour bar");
+    }
+
+    /** Named rows label the y axis by name, a row marker draws its label, and a log colour bar says "(log scale)" once. */
+    @Test
+    void rowNamesMarkersAndLogScaleLabels() {
+        double[][] m = new double[4][3];
+        for (double[] r : m) {
+            java.util.Arrays.fill(r, 2);
+        }
+        m[0][0] = 1;
+        Heatmap named = new Heatmap("t", null, "step", "layer", m).rows(new double[] {1, 2, 3, 4}, false).rowNames("stem", "layer1.0.conv1",
+                "layer2.0.conv1", "layer2.0.conv2").rowMarker(2.5, "layer2 begins").colourScale("ELR e", true);
+        String svg = named.saveFigure(dir, "named").svg();
+        assertTrue(svg.contains("layer1.0.conv1") && svg.contains("layer2.0.conv2"), "rows named on the axis");
+        assertTrue(svg.contains("layer2 begins"), "the marker's label");
+        assertEquals("ELR e (log scale)", colourBarLabel(named), "a log colour bar says so");
+        assertEquals("e, log scale", colourBarLabel(new Heatmap("t", null, "x", "y", m).colourScale("e, log scale", true)), "said once");
+        assertEquals("ratio", colourBarLabel(new Heatmap("t", null, "x", "y", m).colourScale("ratio", false)), "a linear scale is not called log");
+        org.jfree.chart.plot.XYPlot logRows = new Heatmap("t", null, "x", "depth", m).rows(new double[] {1, 2, 4, 8}, true).build().getXYPlot();
+        assertEquals("depth (log scale)", logRows.getRangeAxis().getLabel());
+        assertThrows(IllegalArgumentException.class, () -> new Heatmap("t", null, "x", "y", m).rowNames("one"));
+    }
+
     @Test
     void missingCellsAreNamedInTheSubtitle() {
         String withNaN = new Heatmap("t", "s", "x", "y", new double[][] {{1, Double.NaN}}).saveFigure(dir, "nan").svg();

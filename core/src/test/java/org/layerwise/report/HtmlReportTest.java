@@ -149,4 +149,17 @@ class HtmlReportTest {
             Locale.setDefault(saved);
         }
     }
+
+    /** The claim heading names settings and each claim with its badge; an empty caveat draws nothing, a full one a box. */
+    @Test
+    void claimHeadingAndCaveatBox() {
+        String h = new HtmlReport("t").claim("Preset: quick", List.of(HtmlReport.Source.PAPER), List.of("ratios converge to 1"), "")
+                .caveat("Cannot show:", HtmlReport.Source.DERIVED, List.of()).caveat("Cannot show:", HtmlReport.Source.DERIVED, List.of("too shallow"))
+                .verdict("headline", List.of()).html();
+        assertTrue(h.contains("[paper]</span>ratios converge to 1") && h.contains("Preset: quick"), h);
+        assertEquals(1, h.split("class=\"caveat\"", -1).length - 1, "one box: the empty caveat draws nothing");
+        assertTrue(h.indexOf("too shallow") < h.indexOf("<p class=\"headline\">"));
+        String none = new HtmlReport("t").claim("Settings: custom", List.of(), List.of(), "Exploration: no claim").html();
+        assertTrue(none.contains("Exploration: no claim"));
+    }
 }

@@ -50,7 +50,7 @@ final class ElrAnalysis {
             }
         }
         boolean live = training != null;
-        ElrStudyAnalysis.Context ctx = new ElrStudyAnalysis.Context(study, c, List.copyOf(runs), live, folder.file("plots"));
+        ElrStudyAnalysis.Context ctx = new ElrStudyAnalysis.Context(study, c, List.copyOf(runs), live, folder.file("plots"), Twins.ofRuns(runs));
         ElrStudyAnalysis analysis = runs.isEmpty() ? null : ElrStudyAnalysis.of(ctx);
         Map<String, Object> summary = summary(ctx, scan, analysis);
         if (!live) {
@@ -69,7 +69,10 @@ final class ElrAnalysis {
         s.put("live", ctx.live());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (ElrRunData r : ctx.runs()) {
-            rows.add(runRow(r));
+            Map<String, Object> row = runRow(r);
+            SummaryValues.putObject(row, "twin_of", ctx.twinOf(r), r.complete
+                    ? "no earlier run recorded the same steps.csv, eval.csv and test accuracy" : "the run is still training");
+            rows.add(row);
         }
         s.put("runs", rows);
         s.put("all_diverged", !ctx.runs().isEmpty() && ctx.runs().stream().allMatch(ElrRunData::diverged));
@@ -166,6 +169,8 @@ final class ElrAnalysis {
     static void report(ElrStudyAnalysis.Context ctx, StudyFolder folder, ElrStudyAnalysis analysis, Map<String, Object> summary) {
         ElrConfig c = ctx.config();
         HtmlReport h = new HtmlReport("layerwise: " + ctx.study().name());
+        StudyClaim claim = StudyClaim.of(ctx.study().name());
+        h.claim(StudyClaim.settingsLine(ctx.study(), c, folder), claim.sources(), claim.claims(), claim.none());
         h.intro(capitalise(ctx.study().title()) + ". Networks: ResNet v1 (" + c.architecture() + "), BatchNorm " + (c.bnAffine() ? "with" : "without")
                 + " affine parameters, " + c.dataset() + " data, batch " + c.batchSize() + ", " + c.steps() + " SGD steps, " + c.schedule()
                 + " schedule" + (c.momentum() > 0 ? ", momentum " + c.momentum() : "") + (c.weightDecay() > 0 ? ", weight decay " + c.weightDecay() : "")
@@ -173,6 +178,8 @@ final class ElrAnalysis {
         if (ctx.live()) {
             h.live(LIVE_RELOAD_SECONDS, Instant.now());
         }
+        h.caveat("These settings cannot show the paper's effect:", HtmlReport.Source.DERIVED,
+                Limits.of(ctx.study().name(), c.depths(), ctx.runs(), ctx.twins(), analysis == null ? -1 : analysis.correlationSettings()));
         String scope = ctx.live() ? "Preview while training (" + summary.get("coverage") + " complete so far)" : summary.get("coverage") + " of the study";
         h.verdict(scope + ": " + summary.get("headline"), (List<String>) summary.get("evidence"));
         h.note(HtmlReport.Source.DERIVED, "Per normalized weight tensor (every conv followed by BatchNorm; the classifier is reported apart):"
@@ -188,7 +195,10 @@ final class ElrAnalysis {
         } else {
             analysis.report(h);
         }
-        runsTable(h, ctx.runs());
+        if (!ctx.runs().isEmpty()) {
+            curves(h, ctx);
+        }
+        runsTable(h, ctx);
         List<String> documents = new ArrayList<>(List.of(Json.toString(c.asMap())));
         if (java.nio.file.Files.isRegularFile(folder.file(StudyFolder.PROVENANCE))) {
             try {
@@ -206,19 +216,44 @@ final class ElrAnalysis {
         h.write(folder.file("report.html"));
     }
 
-    private static void runsTable(HtmlReport h, List<ElrRunData> runs) {
+    private static void runsTable(HtmlReport h, ElrStudyAnalysis.Context ctx) {
         HtmlReport.Table t = new HtmlReport.Table("run", "residual", "warm-up", "depth", "lr", "recorded steps", "initial spread", "final spread",
                 "mean spread", "max |cos(w, g)|", "test accuracy", "state");
-        for (ElrRunData r : runs) {
+        for (ElrRunData r : ctx.runs()) {
+            String twin = ctx.twinOf(r);
             t.row(r.spec.id(), r.residual(), r.warmup(), r.depth(), r.targetLr(), r.rows(), r.initialSpread(), r.finalSpread(), r.meanSpread(),
                     maxAbsOrthogonality(r), r.finalTestAccuracy(),
-                    r.diverged() ? "diverged at step " + r.divergedAt() : r.complete ? "complete" : "training");
+                    (r.diverged() ? "diverged at step " + r.divergedAt() : r.complete ? "complete" : "training")
+                            + (twin == null ? "" : "; " + twinNote(twin)));
         }
         h.section("Runs");
         h.paragraph("Mean spread: exp of the mean of ln S over the recorded steps (spreads are ratios, so their geometric mean)."
                 + " max |cos(w, g)|: the orthogonality check; scale invariance makes it about 0, and a large value flags a layer that is not"
                 + " scale-invariant.");
+        if (ctx.runs().stream().anyMatch(r -> ctx.twinOf(r) != null)) {
+            h.paragraph("Twin: a run whose steps.csv and eval.csv are byte for byte those of an earlier run, with the same test accuracy;"
+                    + " it is one measurement, and every count and correlation of this page takes it once.");
+        }
         h.table(t);
+    }
+
+    /** How the page marks a twin. */
+    static String twinNote(String of) {
+        return "twin of " + of + " — counted once";
+    }
+
+    /**
+     * The training loss and accuracy of every run over its recorded steps (steps.csv, the training batch of
+     * each step), with the held-out loss and accuracy (eval.csv) as dots: one figure for loss, one for accuracy.
+     */
+    private static void curves(HtmlReport h, ElrStudyAnalysis.Context ctx) {
+        h.section("Loss and accuracy over training");
+        String twins = ctx.runs().stream().anyMatch(r -> ctx.twinOf(r) != null)
+                ? " A twin would draw exactly over the run it is a twin of: it is not drawn again, the legend names it beside its original." : "";
+        h.figure(ElrFigures.curveChart(ctx, true).saveFigure(ctx.plots(), "loss_curves"), "Training loss of every run at each recorded step"
+                + " (the step's batch, steps.csv loss; log scale), and the held-out loss (eval.csv test_loss) as dots where it was evaluated." + twins);
+        h.figure(ElrFigures.curveChart(ctx, false).saveFigure(ctx.plots(), "accuracy_curves"), "Training accuracy of every run at each recorded"
+                + " step (the step's batch, steps.csv accuracy), and the held-out accuracy (eval.csv test_accuracy) as dots." + twins);
     }
 
     private static String capitalise(String s) {

@@ -166,7 +166,8 @@ final class ElrFigures {
      */
     static Figure elrHeatmap(ElrRunData run, double[] range, Path plots, String name) {
         return layerHeatmap(run, "elr", "Effective learning rate per layer and step: " + run.spec.id(),
-                "colour: ELR e_l = eta ||g_l|| / sigma_l, log scale; rows: the " + run.layerCount() + " normalized layers, layer 1 (stem) at the bottom",
+                "colour: ELR e_l = eta ||g_l|| / sigma_l, log scale; rows: the " + run.layerCount() + " normalized layers, stem at the bottom;"
+                        + " dashed: where a stage begins",
                 "ELR e", range, plots, name);
     }
 
@@ -187,12 +188,62 @@ final class ElrFigures {
         for (int l = 0; l < layerAxis.length; l++) {
             layerAxis[l] = l + 1;
         }
-        Heatmap h = new Heatmap(title, subtitle, "step", "layer", byLayer).columns(head(run.step, m.length), false)
-                .rows(layerAxis, false).colourScale(colourLabel, true).height(Math.max(360, Math.min(760, 300 + 6 * run.layerCount())));
+        Heatmap h = layers(new Heatmap(title, subtitle, "step", "layer", byLayer).columns(head(run.step, m.length), false)
+                .rows(layerAxis, false), run).colourScale(colourLabel, true).height(layerHeight(run.layerCount()));
         if (range != null) {
             h.colourRange(range[0], range[1]);
         }
         return h.saveFigure(plots, name);
+    }
+
+    /**
+     * Names a layer heatmap's rows by the run's layers (layers.json, without ".weight") and marks where
+     * each ResNet stage after the first begins (where the width changes and the resolution halves).
+     */
+    static Heatmap layers(Heatmap h, ElrRunData run) {
+        String[] names = new String[run.layerCount()];
+        for (int l = 0; l < names.length; l++) {
+            names[l] = shortName(run.layers.get(l));
+        }
+        h.rowNames(names);
+        for (var e : stageStarts(run.layers).entrySet()) {
+            // rows sit at 1, 2, ... (layer l, 0-based, at l + 1): the boundary lies between rows l and l + 1
+            h.rowMarker(e.getKey() + 0.5, e.getValue() + " begins (width changes, downsampling)");
+        }
+        return h;
+    }
+
+    /** Height of a layer heatmap: room for a named tick at about every other layer, up to 900 px. */
+    static int layerHeight(int layers) {
+        return Math.max(360, Math.min(900, 300 + 14 * layers));
+    }
+
+    /** "layer2.0.conv1" for "layer2.0.conv1.weight". */
+    static String shortName(String layer) {
+        return layer.endsWith(".weight") ? layer.substring(0, layer.length() - ".weight".length()) : layer;
+    }
+
+    /**
+     * Where the ResNet stages after the first begin: the 0-based index of the first layer of each stage
+     * ("layer2", "layer3", ... : the part of the name before the first dot) whose previous layer belongs
+     * to another stage (not the stem). Names without stages (another architecture) give none.
+     */
+    static java.util.Map<Integer, String> stageStarts(List<String> layers) {
+        java.util.Map<Integer, String> out = new java.util.LinkedHashMap<>();
+        for (int l = 1; l < layers.size(); l++) {
+            String stage = stage(layers.get(l));
+            String before = stage(layers.get(l - 1));
+            if (stage != null && before != null && !stage.equals(before)) {
+                out.put(l, stage);
+            }
+        }
+        return out;
+    }
+
+    private static String stage(String layer) {
+        int dot = layer.indexOf('.');
+        String head = dot < 0 ? layer : layer.substring(0, dot);
+        return head.matches("layer[0-9]+") ? head : null;
     }
 
     /** The layer x step heatmap of sigma_{l,t} / sigma_{l,0} (linear colours): how each layer's norm grew. */
@@ -208,10 +259,59 @@ final class ElrFigures {
         for (int l = 0; l < layerAxis.length; l++) {
             layerAxis[l] = l + 1;
         }
-        return new Heatmap("Weight norm per layer and step, relative to its start: " + run.spec.id(),
-                "colour: sigma_t / sigma_0 of each layer, sigma = ||w||; rows: layer 1 (stem) at the bottom", "step", "layer", byLayer)
-                .columns(head(run.step, s.length), false).rows(layerAxis, false).colourScale("sigma_t / sigma_0", false)
-                .height(Math.max(360, Math.min(760, 300 + 6 * run.layerCount()))).saveFigure(plots, name);
+        return layers(new Heatmap("Weight norm per layer and step, relative to its start: " + run.spec.id(),
+                "colour: sigma_t / sigma_0 of each layer, sigma = ||w||; rows: stem at the bottom; dashed: where a stage begins", "step", "layer", byLayer)
+                .columns(head(run.step, s.length), false).rows(layerAxis, false), run).colourScale("sigma_t / sigma_0", false)
+                .height(layerHeight(run.layerCount())).saveFigure(plots, name);
+    }
+
+    /** The number of recorded steps a curve of {@code rows} steps is averaged over: about 2 % of them, at least 1. */
+    static int window(int rows) {
+        return Math.max(1, rows / 50);
+    }
+
+    /** The trailing running mean over {@code w} values (fewer at the start); non-finite values are skipped. */
+    static double[] runningMean(double[] y, int w) {
+        double[] out = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            double s = 0;
+            int n = 0;
+            for (int k = Math.max(0, i - w + 1); k <= i; k++) {
+                if (Double.isFinite(y[k])) {
+                    s += y[k];
+                    n++;
+                }
+            }
+            out[i] = n == 0 ? Double.NaN : s / n;
+        }
+        return out;
+    }
+
+    /**
+     * Every run's training loss (or accuracy) over its recorded steps, a running mean over
+     * {@link #window} steps, with the held-out value of eval.csv as dots in the same colour; a twin is
+     * not drawn again but named in its original's legend entry.
+     */
+    static Chart curveChart(ElrStudyAnalysis.Context ctx, boolean loss) {
+        int rows = ctx.runs().stream().mapToInt(ElrRunData::rows).max().orElse(0);
+        int w = window(rows);
+        String what = loss ? "loss" : "accuracy";
+        Chart c = new Chart((loss ? "Loss" : "Accuracy") + " over training, every run",
+                "lines: training " + what + " of each step's batch" + (w > 1 ? ", running mean over " + w + " recorded steps" : "")
+                        + "; dots: held-out " + what + " (eval.csv)",
+                "step", loss ? "cross-entropy loss (log scale)" : "accuracy", false, loss);
+        List<ElrRunData> runs = ctx.distinct(); // a twin would draw exactly over its original: the original's legend names it
+        for (int i = 0; i < runs.size(); i++) {
+            ElrRunData r = runs.get(i);
+            List<String> twins = ctx.runs().stream().filter(o -> r.spec.id().equals(ctx.twinOf(o))).map(o -> o.spec.id()).toList();
+            String name = r.spec.id() + (twins.isEmpty() ? "" : " and its twin " + String.join(", ", twins));
+            int colour = i % 8;
+            line(c, name + ", training", r.step, runningMean(loss ? r.loss : r.accuracy, w), colour);
+            if (r.evalStep.length > 0) {
+                c.add(new Chart.Series(name + ", held-out", r.evalStep, loss ? r.testLoss : r.testAccuracy, false, true, colour));
+            }
+        }
+        return c;
     }
 
     /** One run's spread S over the recorded steps, as a line. */
@@ -221,7 +321,7 @@ final class ElrFigures {
 
     /** A chart of the ELR spread over steps on a log axis. */
     static Chart spreadChart(String title, String subtitle) {
-        return new Chart(title, subtitle, "step", "ELR spread S = max e / min e", false, true);
+        return new Chart(title, subtitle, "step", "ELR spread S = max e / min e (log scale)", false, true);
     }
 
     /**

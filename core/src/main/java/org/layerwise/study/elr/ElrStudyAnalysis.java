@@ -20,8 +20,18 @@ abstract class ElrStudyAnalysis {
      * @param runs   the runs with data (finished, or training and flushed), in plan order
      * @param live   whether a run is still training (the report is a preview)
      * @param plots  where figures go
+     * @param twins  for every run, the earlier run it is identical to ({@link Twins}), or null
      */
-    record Context(ElrStudy study, ElrConfig config, List<ElrRunData> runs, boolean live, Path plots) {
+    record Context(ElrStudy study, ElrConfig config, List<ElrRunData> runs, boolean live, Path plots, Map<String, String> twins) {
+        /** The run this one is a twin of, or null. */
+        String twinOf(ElrRunData r) {
+            return twins.get(r.spec.id());
+        }
+
+        /** The runs that are nobody's twin (each set of twins once, by its first run). */
+        List<ElrRunData> distinct() {
+            return runs.stream().filter(r -> twinOf(r) == null).toList();
+        }
     }
 
     final Context ctx;
@@ -49,6 +59,11 @@ abstract class ElrStudyAnalysis {
 
     /** The verdict's evidence, one line each (also the terminal's summary). */
     abstract List<String> evidence();
+
+    /** How many distinct settings the study's correlation rests on (twins once), or -1 when it reports none. */
+    int correlationSettings() {
+        return -1;
+    }
 
     /** The study's sections of the report. */
     abstract void report(HtmlReport page);

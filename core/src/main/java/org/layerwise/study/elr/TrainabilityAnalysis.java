@@ -84,7 +84,7 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
             }
         }
         List<double[]> pairs = new ArrayList<>();
-        for (ElrRunData r : ctx.runs()) {
+        for (ElrRunData r : ctx.distinct()) { // a twin is the same measurement as its original: counted once
             if (Double.isFinite(r.meanSpread()) && Double.isFinite(r.finalTestAccuracy())) {
                 pairs.add(new double[] {r.meanSpread(), r.finalTestAccuracy()});
             }
@@ -148,6 +148,16 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
     }
 
     @Override
+    int correlationSettings() {
+        return correlated;
+    }
+
+    /** The number of runs that are a twin of another. */
+    private long twins() {
+        return ctx.runs().size() - ctx.distinct().size();
+    }
+
+    @Override
     void summarise(Map<String, Object> summary) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Group g : groups) {
@@ -165,7 +175,7 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
         }
         summary.put("groups", out);
         SummaryValues.put(summary, "spearman_mean_spread_vs_accuracy", spearman, correlated < 3
-                ? "needs at least 3 runs with both a spread and a test accuracy, has " + correlated
+                ? "needs at least 3 runs (twins counted once) with both a spread and a test accuracy, has " + correlated
                 : "the spreads or the accuracies are all equal");
         summary.put("spearman_runs", correlated);
     }
@@ -173,17 +183,25 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
     @Override
     String headline() {
         return "mean ELR spread against final test accuracy over " + ctx.runs().size() + " run(s): Spearman rank correlation "
-                + ElrFigures.num(spearman) + " (" + correlated + " runs; negative: higher spread, lower accuracy)";
+                + ElrFigures.num(spearman) + " (" + correlated + " distinct runs" + (twins() > 0 ? ", " + twins() + " twin(s) counted once" : "")
+                + "; negative: higher spread, lower accuracy)";
     }
 
     @Override
     List<String> evidence() {
         List<String> e = new ArrayList<>();
         for (Group g : groups) {
-            e.add(String.format("%s, depth %d: mean spread %s, test accuracy %s (%d run(s)%s%s)", comboName(g.residual(), g.warmup()), g.depth(),
+            List<String> twinned = new ArrayList<>();
+            for (ElrRunData r : g.runs()) {
+                if (ctx.twinOf(r) != null) {
+                    twinned.add(r.spec.id() + " " + ElrAnalysis.twinNote(ctx.twinOf(r)));
+                }
+            }
+            e.add(String.format("%s, depth %d: mean spread %s, test accuracy %s (%d run(s)%s%s)%s", comboName(g.residual(), g.warmup()), g.depth(),
                     ElrFigures.num(g.meanSpread()), ElrFigures.num(g.meanAccuracy()), g.runs().size(),
                     g.diverged() > 0 ? ", " + g.diverged() + " diverged" : "",
-                    g.warmup().equals("none") ? "" : g.warmupEnd() >= 0 ? "; at the target lr from step " + g.warmupEnd() : "; below the target lr throughout"));
+                    g.warmup().equals("none") ? "" : g.warmupEnd() >= 0 ? "; at the target lr from step " + g.warmupEnd() : "; below the target lr throughout",
+                    twinned.isEmpty() ? "" : ": " + String.join("; ", twinned)));
         }
         return e;
     }
@@ -200,7 +218,8 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
         h.figure(scatter().saveFigure(ctx.plots(), "trainability_scatter"),
                 "One dot per run: the ELR spread averaged over training (exp of the mean ln S) against the final held-out accuracy."
                         + " Colour: residual connections (blue family: short; red family: no-short) and warm-up. Depths: the table below"
-                        + (depths().size() > 1 ? " and the charts against depth." : "."));
+                        + (depths().size() > 1 ? " and the charts against depth." : ".")
+                        + (twins() > 0 ? " A twin (identical recorded metrics) sits exactly on its original's dot; the correlation counts it once." : ""));
         groupTable(h);
         if (depths().size() > 1) {
             h.figure(byDepth(true).saveFigure(ctx.plots(), "trainability_spread_vs_depth"), "Mean ELR spread against depth, one line per"
@@ -230,8 +249,10 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
         h.section("Per-layer ELRs of every run");
         double[] range = ElrFigures.sharedElrRange(ctx.runs());
         for (ElrRunData r : ctx.runs()) {
+            String twin = ctx.twinOf(r);
             h.figure(ElrFigures.elrHeatmap(r, range, ctx.plots(), "elr_heatmap_" + r.spec.id()), r.label() + ": ELR of every normalized layer"
-                    + " (rows, layer 1 = the stem) at every recorded step; colours on a log scale shared by every run of the study.");
+                    + " (rows, layer 1 = the stem) at every recorded step; colours on a log scale shared by every run of the study."
+                    + (twin == null ? "" : " This run is a " + ElrAnalysis.twinNote(twin) + ": the same map."));
         }
     }
 
@@ -314,7 +335,7 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
         }
         h.paragraph("Grouped by residual connections, warm-up and depth: mean spread is the geometric mean over seeds of each run's"
                 + " exp(mean ln S); test accuracy the mean over seeds of the last held-out accuracy. Spearman rank correlation of mean spread and"
-                + " accuracy over the runs: " + ElrFigures.num(spearman) + " (" + correlated + " runs). Last column: the first recorded step"
+                + " accuracy over the distinct runs (twins once): " + ElrFigures.num(spearman) + " (" + correlated + " runs). Last column: the first recorded step"
                 + " whose learning rate reached the target, where a warm-up ended (first seed).");
         h.table(t);
     }

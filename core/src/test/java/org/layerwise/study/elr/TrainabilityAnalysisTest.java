@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,13 +33,19 @@ class TrainabilityAnalysisTest {
         for (var spec : STUDY.plan(c)) {
             spreads.add(ElrRunData.load(spec, probe.run(spec), true, c).meanSpread());
         }
-        StudyFolder folder = ElrTestFolders.build(STUDY, c, tmp.resolve("study"), 0, (spec, i) -> 1.0 / (1 + spreads.get(i)), null);
+        // the fake network ignores the residual setting, so short and no-short runs record the same steps; 1e-4 i keeps them apart
+        // (not twins), with accuracies still falling as the spread rises
+        StudyFolder folder = ElrTestFolders.build(STUDY, c, tmp.resolve("study"), 0, (spec, i) -> 1.0 / (1 + spreads.get(i)) + 1e-4 * i, null);
         ElrTestFolders.analyse(STUDY, c, folder);
         JsonNode s = ElrTestFolders.assertValidSummary(folder.file("summary.json"));
         assertEquals(4, s.get("groups").size());
         assertEquals(4, s.get("spearman_runs").asInt());
-        // the two residual settings train the same fake network, so their spreads tie in pairs: ranks are averaged
-        assertEquals(-1.0, s.get("spearman_mean_spread_vs_accuracy").asDouble(), 1e-12);
+        // the two residual settings train the same fake network, so their spreads tie in pairs: ranks are averaged. Spread ranks
+        // (3.5, 1.5, 3.5, 1.5), accuracy ranks (1, 3, 2, 4): rho = -4 / sqrt(4 * 5)
+        assertEquals(-4 / Math.sqrt(20), s.get("spearman_mean_spread_vs_accuracy").asDouble(), 1e-12);
+        for (JsonNode r : s.get("runs")) {
+            assertTrue(r.get("twin_of").isNull(), "no twins: " + r);
+        }
         for (JsonNode g : s.get("groups")) {
             assertEquals(1, g.get("runs").asInt());
             assertTrue(g.get("mean_spread").asDouble() > 1);
@@ -65,6 +72,42 @@ class TrainabilityAnalysisTest {
         assertEquals(-1.0, TrainabilityAnalysis.spearman(List.of(new double[] {1, 3}, new double[] {5, 2}, new double[] {9, 1})), 1e-15);
         // x ranks (1, 2.5, 2.5), y ranks (1, 2, 3): rho = 1.5 / sqrt(1.5 * 2) = sqrt(3) / 2
         assertEquals(Math.sqrt(3) / 2, TrainabilityAnalysis.spearman(List.of(new double[] {1, 1}, new double[] {2, 2}, new double[] {2, 3})), 1e-12);
+    }
+
+    /**
+     * A learning rate far below the critical LR: the ELR warm-up never engages, so each ELR-warm-up run is
+     * a byte-for-byte twin of the run without warm-up. The twins are named in summary.json and on the page,
+     * the correlation counts each setting once, and the warning box (above the verdict) says why the
+     * study cannot show the effect.
+     */
+    @Test
+    void aWarmUpThatNeverEngagedMakesTwinsCountedOnce(@TempDir Path tmp) throws Exception {
+        ElrConfig c = ElrTestFolders.config(STUDY, Map.of("steps", "8", "lr", "0.001", "depths", "20", "residuals", "short,no-short",
+                "warmups", "none,elr"));
+        StudyFolder folder = ElrTestFolders.build(STUDY, c, tmp, 0, (spec, i) -> i < 2 ? 0.3 : 0.6, null);
+        ElrTestFolders.analyse(STUDY, c, folder);
+        JsonNode s = ElrTestFolders.assertValidSummary(folder.file("summary.json"));
+        List<String> twinOf = new ArrayList<>();
+        for (JsonNode r : s.get("runs")) {
+            twinOf.add(r.get("twin_of").isNull() ? null : r.get("twin_of").asText());
+        }
+        assertEquals(java.util.Arrays.asList(null, "short-none-d20-s0", null, "no-short-none-d20-s0"), twinOf,
+                "short and no-short runs record the same steps on the fake network but not the same test accuracy: not twins");
+        assertTrue(s.get("runs").get(0).get("twin_of_why_null").asText().contains("no earlier run"));
+        assertEquals(0, s.get("groups").get(1).get("lr_at_target_from_step").asInt(), "the warm-up never engaged");
+        assertEquals(2, s.get("spearman_runs").asInt(), "4 runs, 2 distinct settings");
+        assertTrue(s.get("spearman_mean_spread_vs_accuracy").isNull(), "2 distinct settings are too few for a correlation");
+        String html = Files.readString(folder.file("report.html"));
+        assertTrue(html.contains("twin of short-none-d20-s0 — counted once"), "the page marks the twin");
+        int claim = html.indexOf("class=\"claim\"");
+        int caveat = html.indexOf("class=\"caveat\"");
+        int verdict = html.indexOf("class=\"verdict\"");
+        assertTrue(claim >= 0 && claim < caveat && caveat < verdict, "claim heading, then the warning box, then the verdict");
+        String box = html.substring(caveat, verdict);
+        assertTrue(box.contains("never engaged in 2 of 2") && box.contains("depth ≥ 56") && box.contains("2 distinct setting(s)"), box);
+        assertTrue(html.substring(claim, caveat).contains("Figure 5: spread vs trainability"), "the claim tested");
+        List<String> figures = ElrTestFolders.figures(folder.file("report.html"));
+        assertTrue(figures.contains("loss_curves") && figures.contains("accuracy_curves"), figures.toString());
     }
 
     /** With fewer than 3 runs the correlation is null with the reason. */

@@ -96,4 +96,43 @@ class ElrTestsTest {
         ((ObjectNode) a.get(0)).put("final_spread", 2000.0);
         assertEquals(Status.NOT_REPRODUCED, ElrTests.constantLr(Scale.QUICK, List.of(e)).status());
     }
+
+    static ObjectNode grid(ArrayNode grids, long at, double ratio, String bound, Boolean holds) {
+        ObjectNode g = grids.addObject().put("at_step", at);
+        ObjectNode b = g.putObject("swap_boundary").put("bound", bound);
+        if (bound.equals("=")) {
+            b.put("ratio_to_predicted", ratio);
+        } else {
+            b.putNull("ratio_to_predicted").put("bound_ratio_to_predicted", ratio);
+        }
+        ObjectNode w = g.putObject("widening").put("above_factor_min", 4).put("below_factor_max", 0.25).put("above", 0.8).put("below", 0.0);
+        if (holds == null) {
+            w.putNull("holds");
+        } else {
+            w.put("holds", holds);
+        }
+        return g;
+    }
+
+    @Test
+    void theCriticalLrClaimReadsEveryGridAndTreatsEdgesAsBounds() {
+        ObjectNode s = Json.MAPPER.createObjectNode();
+        ArrayNode grids = s.putArray("grids");
+        grid(grids, 0, 1.2, "=", true);
+        grid(grids, 20, 0.7, "=", true);
+        Evidence e = new Evidence(StudyUse.of("elr-critical-lr", "quick", ""), Path.of("x"), s, null);
+        assertEquals(Status.REPRODUCED, ElrTests.criticalLr(Scale.QUICK, List.of(e)).status());
+        grid(grids, 100, 4, ">=", true); // at the top of its grid: a bound, which does not decide
+        Verdict v = ElrTests.criticalLr(Scale.QUICK, List.of(e));
+        assertEquals(Status.INCONCLUSIVE, v.status(), v.reason());
+        assertTrue(v.figures().stream().anyMatch(f -> f.text().equals("≥ 4")), "the bound is shown as a bound");
+        grid(grids, 200, 20, ">=", true); // beyond a factor 8 even as a bound: contradicts
+        assertEquals(Status.NOT_REPRODUCED, ElrTests.criticalLr(Scale.QUICK, List.of(e)).status());
+        ObjectNode t = Json.MAPPER.createObjectNode();
+        grid(t.putArray("grids"), 0, 1, "=", false);
+        assertEquals(Status.NOT_REPRODUCED, ElrTests.criticalLr(Scale.QUICK, List.of(new Evidence(e.use(), e.folder(), t, null))).status());
+        ObjectNode u = Json.MAPPER.createObjectNode();
+        grid(u.putArray("grids"), 0, 1, "=", null);
+        assertEquals(Status.INCONCLUSIVE, ElrTests.criticalLr(Scale.QUICK, List.of(new Evidence(e.use(), e.folder(), u, null))).status());
+    }
 }

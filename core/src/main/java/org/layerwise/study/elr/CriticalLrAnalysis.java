@@ -10,18 +10,51 @@ import org.layerwise.report.HtmlReport;
 
 /**
  * {@code elr critical-lr} (design note §5.2): at chosen steps of a run, a grid of learning rates was
- * tried from the same state and batch (critical_lr.csv, critical_lr_elr_before/after.npy). Per
- * at-step, the empirical critical LRs ({@link CriticalLr#fromGrid}: swap boundary of the extreme
- * layers, fastest spread decay, largest non-widening) against the predicted one, in a table and two
- * plots, and the predicted critical LR over the whole run beside the learning rate used.
+ * tried from the same state, each for N steps on N consecutive batches, once per batch offset
+ * (critical_lr.csv, critical_lr_elr_before/after.npy). Per at-step, the candidates are pooled over the
+ * batch offsets ({@link #pooled}: geometric means, so ln S changes by the mean of the offsets'
+ * changes), and the empirical critical LRs ({@link CriticalLr#fromGrid}: swap boundary of the extreme
+ * layers, fastest spread decay, largest non-widening) are set against the predicted one, each with its
+ * bound ({@link #bound}: "=" when grid points bracket it, "&gt;=" / "&lt;=" when it lies at the top /
+ * bottom edge of the grid), and the widening test of the claim ({@link #widening}): candidates well above
+ * the predicted critical LR widen the spread, those well below do not. In a table and two plots, and
+ * the predicted critical LR over the whole run beside the learning rate used.
  */
 final class CriticalLrAnalysis extends ElrStudyAnalysis {
-    /** The analysed grid at one step of one run. */
-    record AtStep(ElrRunData run, long atStep, double predicted, int steps, CriticalLr.Grid grid) {
+    /** Bits of {@link #extension}: the grid should be extended above its top, below its bottom. */
+    static final int UP = 1;
+    static final int DOWN = 2;
+
+    /**
+     * The analysed grid at one step of one run.
+     *
+     * @param factors  the candidates' multiples of the predicted critical LR, in the order of grid.lrs()
+     * @param batches  batch offsets each candidate was measured on
+     * @param widening the widening test at this step
+     */
+    record AtStep(ElrRunData run, long atStep, double predicted, int steps, CriticalLr.Grid grid, double[] factors, int batches,
+                  Widening widening) {
         /** empirical / predicted, NaN when the estimate was not found. */
         double ratio(CriticalLr.Estimate e) {
             return e.found() ? e.lr() / predicted : Double.NaN;
         }
+    }
+
+    /**
+     * Whether steps well above the predicted critical LR widen the spread and steps well below do not.
+     *
+     * @param aboveMin      candidates with factor &gt;= this are "above"
+     * @param belowMax      candidates with factor &lt;= this are "below"
+     * @param nAbove        how many candidates are above
+     * @param nBelow        how many are below
+     * @param above         fraction of the above candidates that widen (NaN when none)
+     * @param below         fraction of the below candidates that widen (NaN when none)
+     * @param meanLogAbove  mean change of ln S per step over the above candidates (finite ones; NaN when none)
+     * @param meanLogBelow  the same below
+     * @param holds         above &gt; 1/2 and below &lt; 1/2; null when either side has no candidate
+     */
+    record Widening(double aboveMin, double belowMax, int nAbove, int nBelow, double above, double below, double meanLogAbove,
+                    double meanLogBelow, Boolean holds) {
     }
 
     private final List<AtStep> grids = new ArrayList<>();
@@ -29,24 +62,172 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
 
     CriticalLrAnalysis(Context ctx) {
         super(ctx);
+        double aboveMin = setting(ctx, "widening-above", 4);
+        double belowMax = setting(ctx, "widening-below", 0.25);
         for (ElrRunData r : ctx.runs()) {
             Map<Long, List<ElrRunData.GridRow>> byStep = new LinkedHashMap<>();
             for (ElrRunData.GridRow g : r.criticalLrGrid()) {
                 byStep.computeIfAbsent(g.atStep(), k -> new ArrayList<>()).add(g);
             }
             for (Map.Entry<Long, List<ElrRunData.GridRow>> e : byStep.entrySet()) {
-                List<CriticalLr.Candidate> cands = new ArrayList<>();
+                // one candidate per learning rate, pooled over the batch offsets it was measured on
+                java.util.TreeMap<Double, List<ElrRunData.GridRow>> byLr = new java.util.TreeMap<>();
                 for (ElrRunData.GridRow g : e.getValue()) {
-                    cands.add(CriticalLr.Candidate.of(g.lr(), g.elrBefore(), g.elrAfter()));
+                    byLr.computeIfAbsent(g.lr(), k -> new ArrayList<>()).add(g);
+                }
+                List<CriticalLr.Candidate> cands = new ArrayList<>();
+                double[] factors = new double[byLr.size()];
+                int batches = 0;
+                int i = 0;
+                for (Map.Entry<Double, List<ElrRunData.GridRow>> c : byLr.entrySet()) {
+                    List<double[]> bs = new ArrayList<>();
+                    List<double[]> as = new ArrayList<>();
+                    for (ElrRunData.GridRow g : c.getValue()) {
+                        bs.add(g.elrBefore());
+                        as.add(g.elrAfter());
+                    }
+                    cands.add(pooled(c.getKey(), bs, as));
+                    factors[i++] = c.getValue().get(0).factor();
+                    batches = Math.max(batches, c.getValue().size());
                 }
                 ElrRunData.GridRow first = e.getValue().get(0);
                 try {
-                    grids.add(new AtStep(r, e.getKey(), first.predicted(), first.steps(), CriticalLr.fromGrid(cands, first.steps())));
+                    CriticalLr.Grid grid = CriticalLr.fromGrid(cands, first.steps());
+                    grids.add(new AtStep(r, e.getKey(), first.predicted(), first.steps(), grid, factors, batches,
+                            widening(factors, grid, aboveMin, belowMax)));
                 } catch (IllegalArgumentException ex) {
                     problems.add(r.spec.id() + ", step " + e.getKey() + ": " + ex.getMessage());
                 }
             }
         }
+    }
+
+    private static double setting(Context ctx, String key, double def) {
+        Object v = ctx.config() == null ? null : ctx.config().raw(key);
+        return v instanceof Number n ? n.doubleValue() : def;
+    }
+
+    /**
+     * One candidate from its measurements on several batch offsets: per layer the geometric mean of the
+     * ELRs before and after, and the geometric means of the spreads (so its ln S change is the mean of
+     * the offsets' changes; a non-finite spread on any offset makes the pooled one non-finite). One
+     * offset gives that offset's values unchanged.
+     */
+    static CriticalLr.Candidate pooled(double lr, List<double[]> before, List<double[]> after) {
+        if (before.size() == 1) {
+            return CriticalLr.Candidate.of(lr, before.get(0), after.get(0));
+        }
+        double lnSb = 0;
+        double lnSa = 0;
+        for (int o = 0; o < before.size(); o++) {
+            lnSb += Math.log(org.layerwise.analysis.elr.Spread.of(before.get(o)).spread());
+            lnSa += Math.log(org.layerwise.analysis.elr.Spread.of(after.get(o)).spread());
+        }
+        int n = before.size();
+        return new CriticalLr.Candidate(lr, Math.exp(lnSb / n), Math.exp(lnSa / n), geoMean(before), geoMean(after));
+    }
+
+    private static double[] geoMean(List<double[]> rows) {
+        double[] m = new double[rows.get(0).length];
+        for (double[] r : rows) {
+            for (int l = 0; l < m.length; l++) {
+                m[l] += Math.log(r[l]) / rows.size();
+            }
+        }
+        for (int l = 0; l < m.length; l++) {
+            m[l] = Math.exp(m[l]);
+        }
+        return m;
+    }
+
+    /**
+     * Where the grid should grow to bracket its estimates: {@link #UP} when the swap boundary or the
+     * largest non-widening rate is the largest candidate, or the fastest decay is at the largest (of
+     * several); {@link #DOWN} when no candidate keeps the order or none leaves the spread unwidened, or the
+     * fastest decay is at the smallest of several; 0 when all are bracketed (or cannot be).
+     */
+    static int extension(CriticalLr.Grid g) {
+        int n = g.lrs().length;
+        int out = 0;
+        for (CriticalLr.Estimate e : new CriticalLr.Estimate[] {g.swapBoundary(), g.noWidening()}) {
+            out |= !e.found() ? DOWN : e.candidate() == n - 1 ? UP : 0;
+        }
+        CriticalLr.Estimate f = g.fastestDecay();
+        if (f.found() && n > 1) {
+            out |= f.candidate() == n - 1 ? UP : f.candidate() == 0 ? DOWN : 0;
+        }
+        return out;
+    }
+
+    /** A rule's value read off the grid, with what it is: "=", ">=" or "<=" {@code lr}; null bound when there is none. */
+    record Bounded(String bound, double lr, String why) {
+        String symbol() {
+            return bound == null ? "" : bound.equals(">=") ? "≥" : bound.equals("<=") ? "≤" : "";
+        }
+    }
+
+    /**
+     * The bound of a "largest rate that qualifies" rule (swap boundary, no widening): "=" when the next
+     * larger candidate fails (grid points on both sides), "&gt;=" the largest candidate when it qualifies,
+     * "&lt;=" the smallest candidate when none qualifies.
+     */
+    static Bounded boundOfLargest(CriticalLr.Grid g, CriticalLr.Estimate e) {
+        double[] lrs = g.lrs();
+        if (!e.found()) {
+            return new Bounded("<=", lrs[0], null);
+        }
+        return new Bounded(e.candidate() == lrs.length - 1 ? ">=" : "=", e.lr(), null);
+    }
+
+    /**
+     * The bound of the fastest decay: "=" at an inner candidate, "&gt;=" at the largest, "&lt;=" at the
+     * smallest; none when no candidate reduced the spread or the grid has one candidate.
+     */
+    static Bounded boundOfFastest(CriticalLr.Grid g) {
+        CriticalLr.Estimate e = g.fastestDecay();
+        int n = g.lrs().length;
+        if (!e.found()) {
+            return new Bounded(null, Double.NaN, "no candidate reduced the spread: no bound");
+        }
+        if (n == 1) {
+            return new Bounded(null, Double.NaN, "a grid of one candidate brackets nothing");
+        }
+        return new Bounded(e.candidate() == n - 1 ? ">=" : e.candidate() == 0 ? "<=" : "=", e.lr(), null);
+    }
+
+    /** The widening test over the candidates of one grid ({@code factors} in the order of grid.lrs()). */
+    static Widening widening(double[] factors, CriticalLr.Grid g, double aboveMin, double belowMax) {
+        int nA = 0;
+        int nB = 0;
+        int wA = 0;
+        int wB = 0;
+        double sA = 0;
+        double sB = 0;
+        int fA = 0;
+        int fB = 0;
+        for (int i = 0; i < factors.length; i++) {
+            double ch = g.logSpreadChangePerStep()[i];
+            if (factors[i] >= aboveMin) {
+                nA++;
+                wA += g.widens()[i] ? 1 : 0;
+                if (Double.isFinite(ch)) {
+                    sA += ch;
+                    fA++;
+                }
+            }
+            if (factors[i] <= belowMax) {
+                nB++;
+                wB += g.widens()[i] ? 1 : 0;
+                if (Double.isFinite(ch)) {
+                    sB += ch;
+                    fB++;
+                }
+            }
+        }
+        double above = nA == 0 ? Double.NaN : (double) wA / nA;
+        double below = nB == 0 ? Double.NaN : (double) wB / nB;
+        Boolean holds = nA == 0 || nB == 0 ? null : above > 0.5 && below < 0.5;
+        return new Widening(aboveMin, belowMax, nA, nB, above, below, fA == 0 ? Double.NaN : sA / fA, fB == 0 ? Double.NaN : sB / fB, holds);
     }
 
     List<AtStep> grids() {
@@ -62,21 +243,42 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
             m.put("at_step", a.atStep());
             m.put("grid_steps", a.steps());
             m.put("candidates", a.grid().lrs().length);
+            m.put("grid_batches", a.batches());
+            m.put("factors", java.util.Arrays.stream(a.factors()).boxed().toList());
             SummaryValues.put(m, "predicted", a.predicted(), "no layer had a usable ELR at this step");
-            m.put("swap_boundary", estimate(a, a.grid().swapBoundary()));
-            m.put("fastest_decay", estimate(a, a.grid().fastestDecay()));
-            m.put("no_widening", estimate(a, a.grid().noWidening()));
+            CriticalLr.Grid g = a.grid();
+            m.put("swap_boundary", estimate(a, g.swapBoundary(), boundOfLargest(g, g.swapBoundary())));
+            m.put("fastest_decay", estimate(a, g.fastestDecay(), boundOfFastest(g)));
+            m.put("no_widening", estimate(a, g.noWidening(), boundOfLargest(g, g.noWidening())));
+            m.put("widening", widening(a.widening()));
             out.add(m);
         }
         summary.put("grids", out);
         summary.put("grid_problems", problems);
     }
 
-    private static Map<String, Object> estimate(AtStep a, CriticalLr.Estimate e) {
+    private static Map<String, Object> estimate(AtStep a, CriticalLr.Estimate e, Bounded b) {
         Map<String, Object> m = new LinkedHashMap<>();
         SummaryValues.put(m, "lr", e.lr(), e.reason());
         SummaryValues.put(m, "ratio_to_predicted", a.ratio(e), e.found() ? "the predicted critical LR is not a number" : e.reason());
         m.put("reason", e.reason());
+        SummaryValues.putObject(m, "bound", b.bound(), b.why());
+        SummaryValues.put(m, "bound_lr", b.lr(), b.why() != null ? b.why() : "no bound");
+        SummaryValues.put(m, "bound_ratio_to_predicted", b.lr() / a.predicted(), b.why() != null ? b.why() : "the predicted critical LR is not a number");
+        return m;
+    }
+
+    private static Map<String, Object> widening(Widening w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("above_factor_min", w.aboveMin());
+        m.put("below_factor_max", w.belowMax());
+        m.put("n_above", w.nAbove());
+        m.put("n_below", w.nBelow());
+        SummaryValues.put(m, "above", w.above(), "no candidate at or above factor " + w.aboveMin());
+        SummaryValues.put(m, "below", w.below(), "no candidate at or below factor " + w.belowMax());
+        SummaryValues.put(m, "mean_log_change_above", w.meanLogAbove(), "no finite spread change at or above factor " + w.aboveMin());
+        SummaryValues.put(m, "mean_log_change_below", w.meanLogBelow(), "no finite spread change at or below factor " + w.belowMax());
+        SummaryValues.putObject(m, "holds", w.holds(), "no candidate on one side (above: " + w.nAbove() + ", below: " + w.nBelow() + ")");
         return m;
     }
 
@@ -85,12 +287,57 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
         if (grids.isEmpty()) {
             return ctx.live() ? "no learning-rate grid measured yet" : "no learning-rate grid in the runs";
         }
-        return "empirical critical LR / predicted, median over " + grids.size() + " grid(s): swap boundary " + times(medianRatio(0))
-                + ", fastest spread decay " + times(medianRatio(1)) + ", largest non-widening " + times(medianRatio(2));
+        int holds = 0;
+        int judged = 0;
+        for (AtStep a : grids) {
+            if (a.widening().holds() != null) {
+                judged++;
+                holds += a.widening().holds() ? 1 : 0;
+            }
+        }
+        Widening w0 = grids.get(0).widening();
+        return "empirical / predicted critical LR per grid: swap boundary " + perGrid(0) + "; fastest spread decay " + perGrid(1)
+                + "; largest non-widening " + perGrid(2) + "; steps at ≥×" + ElrFigures.num(w0.aboveMin()) + " widen and at ≤×"
+                + ElrFigures.num(w0.belowMax()) + " do not at " + holds + " of " + judged + " grid(s)";
     }
 
-    private static String times(double ratio) {
-        return Double.isFinite(ratio) ? String.format(java.util.Locale.ROOT, "×%.2f", ratio) : "none found";
+    /** The bounded ratio of one rule: "≥×20", "×0.50", "none". */
+    String boundedRatio(AtStep a, int rule) {
+        CriticalLr.Grid g = a.grid();
+        Bounded b = rule == 0 ? boundOfLargest(g, g.swapBoundary()) : rule == 1 ? boundOfFastest(g) : boundOfLargest(g, g.noWidening());
+        double r = b.lr() / a.predicted();
+        return b.bound() != null && Double.isFinite(r) ? b.symbol() + String.format(java.util.Locale.ROOT, "×%.3g", r) : "none";
+    }
+
+    /** Each grid's bounded ratio ("step 0 ×0.5, step 20 ≥×20"), then their range when there are several. */
+    private String perGrid(int rule) {
+        StringBuilder sb = new StringBuilder();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        String loS = null;
+        String hiS = null;
+        for (AtStep a : grids) {
+            String v = boundedRatio(a, rule);
+            sb.append(sb.length() == 0 ? "" : ", ").append(ctx.runs().size() > 1 ? a.run().spec.id() + " " : "").append("step ")
+                    .append(a.atStep()).append(' ').append(v);
+            CriticalLr.Grid g = a.grid();
+            double r = (rule == 0 ? boundOfLargest(g, g.swapBoundary()) : rule == 1 ? boundOfFastest(g)
+                    : boundOfLargest(g, g.noWidening())).lr() / a.predicted();
+            if (Double.isFinite(r) && !v.equals("none")) {
+                if (r < lo) {
+                    lo = r;
+                    loS = v;
+                }
+                if (r > hi) {
+                    hi = r;
+                    hiS = v;
+                }
+            }
+        }
+        if (grids.size() > 1 && loS != null) {
+            sb.append(" (range ").append(loS).append(" – ").append(hiS).append(')');
+        }
+        return sb.toString();
     }
 
     /** A reason of {@link CriticalLr} with its long decimals cut to 3 significant digits, for a table. */
@@ -104,29 +351,17 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
         return out.toString();
     }
 
-    private double medianRatio(int which) {
-        List<Double> v = new ArrayList<>();
-        for (AtStep a : grids) {
-            double r = a.ratio(which == 0 ? a.grid().swapBoundary() : which == 1 ? a.grid().fastestDecay() : a.grid().noWidening());
-            if (Double.isFinite(r)) {
-                v.add(r);
-            }
-        }
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
-        v.sort(Double::compare);
-        int n = v.size();
-        return n % 2 == 1 ? v.get(n / 2) : 0.5 * (v.get(n / 2 - 1) + v.get(n / 2));
-    }
-
     @Override
     List<String> evidence() {
         List<String> e = new ArrayList<>();
         for (AtStep a : grids) {
-            e.add(String.format("%s, step %d: predicted %s; swap boundary %s, fastest decay %s, largest non-widening %s", a.run().spec.id(),
-                    a.atStep(), ElrFigures.num(a.predicted()), ElrFigures.num(a.grid().swapBoundary().lr()),
-                    ElrFigures.num(a.grid().fastestDecay().lr()), ElrFigures.num(a.grid().noWidening().lr())));
+            CriticalLr.Grid g = a.grid();
+            Widening w = a.widening();
+            e.add(String.format("%s, step %d: predicted %s; swap boundary %s, fastest decay %s, largest non-widening %s (× predicted: %s, %s, %s);"
+                            + " widen at ≥×%s: %s, at ≤×%s: %s", a.run().spec.id(), a.atStep(), ElrFigures.num(a.predicted()),
+                    bounded(boundOfLargest(g, g.swapBoundary())), bounded(boundOfFastest(g)), bounded(boundOfLargest(g, g.noWidening())),
+                    boundedRatio(a, 0), boundedRatio(a, 1), boundedRatio(a, 2), ElrFigures.num(w.aboveMin()), fraction(w.above(), w.nAbove()),
+                    ElrFigures.num(w.belowMax()), fraction(w.below(), w.nBelow())));
         }
         e.addAll(problems);
         return e;
@@ -138,9 +373,12 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
                 + " disparities shrink from the one where they widen; the paper compares its predicted value with an empirical one extracted"
                 + " from real training runs.");
         h.note(HtmlReport.Source.DERIVED, "Predicted: a step at η' = kη scales every ELR by k; by e' = e/(1 + e²) the extreme layers keep their"
-                + " order iff k² e_max e_min ≤ 1, so η_crit = η/√(e_max e_min). Empirical, from the same state and batch for every candidate rate:"
-                + " the swap boundary (largest rate whose extreme layers keep their order), the rate of fastest spread decay, and the largest"
-                + " rate that does not widen the spread (design note §3, §5.2; these rules are this toolkit's reading, not the paper's).");
+                + " order iff k² e_max e_min ≤ 1, so η_crit = η/√(e_max e_min). Empirical, from the same state for every candidate rate, N steps on"
+                + " N consecutive batches, repeated over several batch offsets and pooled (geometric means): the swap boundary (largest rate whose"
+                + " extreme layers keep their order), the rate of fastest spread decay, and the largest rate that does not widen the spread"
+                + " (design note §3, §5.2; these rules are this toolkit's reading, not the paper's). The grid is extended ×4 beyond an edge"
+                + " where an estimate lies; one still at an edge is a bound: ≥ the largest rate tried, ≤ the smallest. The widening test: the"
+                + " fraction of candidates well above the predicted critical LR that widen the spread, and of those well below it.");
         h.section("Empirical against predicted critical learning rates");
         if (grids.isEmpty()) {
             h.paragraph(ctx.live() ? "No grid has been measured yet (the grid is tried at the steps set by at-steps; its table is written at"
@@ -179,12 +417,17 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
     }
 
     private void gridTable(HtmlReport h) {
-        HtmlReport.Table t = new HtmlReport.Table("run", "at step", "candidates", "predicted", "swap boundary", "× predicted", "fastest decay",
-                "× predicted", "no widening", "× predicted");
+        HtmlReport.Table t = new HtmlReport.Table("run", "at step", "candidates × batches", "predicted", "swap boundary", "× predicted",
+                "fastest decay", "× predicted", "no widening", "× predicted", "widen above", "widen below", "claim holds");
         for (AtStep a : grids) {
             CriticalLr.Grid g = a.grid();
-            t.row(a.run().spec.id(), a.atStep(), g.lrs().length, a.predicted(), g.swapBoundary().lr(), a.ratio(g.swapBoundary()),
-                    g.fastestDecay().lr(), a.ratio(g.fastestDecay()), g.noWidening().lr(), a.ratio(g.noWidening()));
+            Widening w = a.widening();
+            t.row(a.run().spec.id(), a.atStep(), g.lrs().length + " × " + a.batches(), a.predicted(),
+                    bounded(boundOfLargest(g, g.swapBoundary())), boundedRatio(a, 0), bounded(boundOfFastest(g)), boundedRatio(a, 1),
+                    bounded(boundOfLargest(g, g.noWidening())), boundedRatio(a, 2),
+                    fraction(w.above(), w.nAbove()) + " (≥×" + ElrFigures.num(w.aboveMin()) + ")",
+                    fraction(w.below(), w.nBelow()) + " (≤×" + ElrFigures.num(w.belowMax()) + ")",
+                    w.holds() == null ? "n/a" : w.holds() ? "yes" : "no");
         }
         h.table(t);
         HtmlReport.Table why = new HtmlReport.Table("run", "at step", "swap boundary", "fastest decay", "no widening");
@@ -196,9 +439,17 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
         h.table(why);
     }
 
+    private static String bounded(Bounded b) {
+        return b.bound() == null ? "none" : b.symbol() + ElrFigures.num(b.lr());
+    }
+
+    private static String fraction(double f, int n) {
+        return n == 0 ? "n/a" : Math.round(f * n) + "/" + n;
+    }
+
     private Chart changeChart() {
         Chart c = new Chart("Spread change per step against the candidate learning rate",
-                "from the same state and batch at each step; vertical lines: predicted critical LR", "candidate learning rate",
+                "from the same state at each step, pooled over the batch offsets; vertical lines: predicted critical LR", "candidate learning rate",
                 "change of ln S per step", true, false).horizontal("no change", 0);
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;

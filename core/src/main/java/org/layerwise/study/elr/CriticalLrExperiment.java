@@ -19,16 +19,25 @@ import org.layerwise.train.TrainingListener;
 
 /**
  * The critical-learning-rate experiment (elr-model.md §5.2): at chosen steps of a training run, from
- * the network's exact state before that step and on that step's batch, try a grid of learning rates
- * (multiples of the predicted critical LR): take N steps with each, and record the ELR spread before
- * and after and whether the extreme layers kept their order. The training run itself is untouched:
- * the state is restored after every candidate.
+ * the network's exact state before that step, try a grid of learning rates (multiples of the predicted
+ * critical LR): take N steps with each, on N consecutive distinct batches, and record the ELR spread
+ * before and after and whether the extreme layers kept their order. The training run itself is
+ * untouched: the state is restored after every candidate.
  *
  * <p>It runs before step a: after the update of step a-1 (or when training begins, for a = 0), when
- * the network holds exactly the weights, BN buffers and momentum step a starts from. The batch is
- * reloaded from the loader (deterministic), so it is the one step a trains on.
+ * the network holds exactly the weights, BN buffers and momentum step a starts from. The predicted
+ * critical LR is measured on the batch of step a. For batch offset o (0 .. grid-batches - 1) a
+ * candidate takes its N steps on the batches of steps a + oN, ..., a + oN + N - 1 (the batches the run
+ * would see next, reloaded from the loader, which is deterministic); its ELRs before and after are
+ * both measured on the first of them, so the batch's own noise does not enter the change.
  *
- * <p>Outputs: {@code critical_lr.csv} (one row per step x candidate) and
+ * <p>The grid brackets the boundary: after the given factors, while an empirical estimate
+ * ({@link CriticalLr#fromGrid} on the candidates pooled over the batch offsets,
+ * {@link CriticalLrAnalysis#pooled}) lies at the top of the grid (or at its bottom, or none is found)
+ * the grid is extended by one factor ×{@link #EXTENSION} beyond that edge, at most
+ * {@code maxExtensions} times on each side.
+ *
+ * <p>Outputs: {@code critical_lr.csv} (one row per step x candidate x batch offset) and
  * {@code critical_lr_elr_before.npy} / {@code critical_lr_elr_after.npy} (per-layer ELRs, rows in the
  * order of the table).
  */
@@ -36,25 +45,36 @@ final class CriticalLrExperiment implements TrainingListener, AutoCloseable, jav
     static final String TABLE = "critical_lr.csv";
     static final String BEFORE = "critical_lr_elr_before.npy";
     static final String AFTER = "critical_lr_elr_after.npy";
+    /** Each extension of the grid multiplies (or divides) its edge factor by this. */
+    static final double EXTENSION = 4;
     static final List<String> HEADER = List.of("at_step", "factor", "lr", "critical_lr_predicted", "steps", "spread_before", "spread_after",
-            "log_spread_change_per_step", "keeps_order", "widens", "argmax_before", "argmin_before");
+            "log_spread_change_per_step", "keeps_order", "widens", "argmax_before", "argmin_before", "batch_offset", "extension");
 
     private final TrainableNetwork net;
     private final BatchLoader loader;
     private final List<Long> atSteps;
     private final List<Double> factors;
     private final int gridSteps;
+    private final int gridBatches;
+    private final int maxExtensions;
     private final Path dir;
     private CsvTable table;
     private NpyAppender before;
     private NpyAppender after;
 
     CriticalLrExperiment(TrainableNetwork net, BatchLoader loader, List<Long> atSteps, List<Double> factors, int gridSteps, Path dir) {
+        this(net, loader, atSteps, factors, gridSteps, 1, 0, dir);
+    }
+
+    CriticalLrExperiment(TrainableNetwork net, BatchLoader loader, List<Long> atSteps, List<Double> factors, int gridSteps, int gridBatches,
+                         int maxExtensions, Path dir) {
         this.net = net;
         this.loader = loader;
         this.atSteps = atSteps;
         this.factors = factors;
         this.gridSteps = gridSteps;
+        this.gridBatches = gridBatches;
+        this.maxExtensions = maxExtensions;
         this.dir = dir;
     }
 
@@ -85,20 +105,64 @@ final class CriticalLrExperiment implements TrainingListener, AutoCloseable, jav
         }
     }
 
+    private Batch batchOf(long step) {
+        int perEpoch = loader.batchesPerEpoch();
+        return loader.load((int) (step / perEpoch), (int) (step % perEpoch));
+    }
+
     /** The grid at step a, from the network's current state (the one step a starts from). */
     private void measure(long a) {
         byte[] snapshot = net.state();
-        int perEpoch = loader.batchesPerEpoch();
-        Batch b = loader.load((int) (a / perEpoch), (int) (a % perEpoch));
-        double[] r0 = ratios(b);
+        double[] r0 = ratios(batchOf(a));
         open(r0.length);
         double crit = CriticalLr.fromRatios(r0);
+        List<Batch[]> sequences = new ArrayList<>();
+        for (int o = 0; o < gridBatches; o++) {
+            Batch[] seq = new Batch[gridSteps];
+            for (int k = 0; k < gridSteps; k++) {
+                seq[k] = batchOf(a + (long) o * gridSteps + k);
+            }
+            sequences.add(seq);
+        }
+        java.util.TreeMap<Double, CriticalLr.Candidate> pooled = new java.util.TreeMap<>();
         for (double f : factors) {
+            pooled.put(f, candidate(a, f, crit, 0, sequences, snapshot));
+        }
+        int up = 0;
+        int down = 0;
+        while (Double.isFinite(crit) && crit > 0 && (up < maxExtensions || down < maxExtensions)) {
+            int dir = CriticalLrAnalysis.extension(CriticalLr.fromGrid(new ArrayList<>(pooled.values()), gridSteps));
+            boolean goUp = (dir & CriticalLrAnalysis.UP) != 0 && up < maxExtensions;
+            boolean goDown = (dir & CriticalLrAnalysis.DOWN) != 0 && down < maxExtensions;
+            if (!goUp && !goDown) {
+                break;
+            }
+            if (goUp) {
+                double f = pooled.lastKey() * EXTENSION;
+                pooled.put(f, candidate(a, f, crit, ++up, sequences, snapshot));
+            }
+            if (goDown) {
+                double f = pooled.firstKey() / EXTENSION;
+                pooled.put(f, candidate(a, f, crit, -(++down), sequences, snapshot));
+            }
+        }
+        net.restore(snapshot); // training goes on from exactly where it was
+    }
+
+    /**
+     * One candidate factor from the restored state, once per batch offset: writes a row each, and
+     * returns the candidate pooled over the offsets.
+     */
+    private CriticalLr.Candidate candidate(long a, double f, double crit, int extension, List<Batch[]> sequences, byte[] snapshot) {
+        double lr = f * crit;
+        List<double[]> bs = new ArrayList<>();
+        List<double[]> as = new ArrayList<>();
+        for (int o = 0; o < sequences.size(); o++) {
+            Batch[] seq = sequences.get(o);
             net.restore(snapshot);
-            double lr = f * crit;
             double[] rBefore = null;
             for (int k = 0; k < gridSteps; k++) {
-                double[] r = ratios(b); // forward and backward at the current weights
+                double[] r = ratios(seq[k]); // forward and backward at the current weights
                 if (k == 0) {
                     rBefore = r;
                 }
@@ -106,18 +170,21 @@ final class CriticalLrExperiment implements TrainingListener, AutoCloseable, jav
                 Arrays.fill(lrs, lr);
                 net.update(lrs);
             }
-            double[] rAfter = ratios(b);
+            double[] rAfter = ratios(seq[0]); // the same batch as before: only the weights changed
             double[] eBefore = scaled(rBefore, lr);
             double[] eAfter = scaled(rAfter, lr);
             ElrQuantities qb = ElrQuantities.of(ones(eBefore.length), eBefore, null, 1.0);
             ElrQuantities qa = ElrQuantities.of(ones(eAfter.length), eAfter, null, 1.0);
             boolean keeps = qb.argmax() >= 0 && eAfter[qb.argmax()] >= eAfter[qb.argmin()];
             table.row(a, f, lr, crit, gridSteps, qb.spread(), qa.spread(), (Math.log(qa.spread()) - Math.log(qb.spread())) / gridSteps,
-                    keeps, qa.spread() > qb.spread(), qb.argmax(), qb.argmin());
+                    keeps, qa.spread() > qb.spread(), qb.argmax(), qb.argmin(), o, extension);
             before.append(eBefore);
             after.append(eAfter);
+            bs.add(eBefore);
+            as.add(eAfter);
         }
-        net.restore(snapshot); // training goes on from exactly where it was
+        net.restore(snapshot);
+        return CriticalLrAnalysis.pooled(lr, bs, as);
     }
 
     /** r_l = ||g_l|| / ||w_l|| of every normalized tensor on batch b at the current weights. */

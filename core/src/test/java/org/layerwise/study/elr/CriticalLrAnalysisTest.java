@@ -21,9 +21,7 @@ class CriticalLrAnalysisTest {
     private static final ElrCriticalLrStudy STUDY = new ElrCriticalLrStudy();
 
     private static ElrTestFolders.Extras experiment(ElrConfig c) {
-        int gridSteps = ((Number) c.raw("grid-steps")).intValue();
-        return (net, loader, folder) -> List.of(new CriticalLrExperiment(net, loader, ElrCriticalLrStudy.atSteps(c),
-                ElrCriticalLrStudy.factors(c), gridSteps, folder.dir()));
+        return (net, loader, folder) -> List.of(ElrCriticalLrStudy.experiment(c, net, loader, folder.dir()));
     }
 
     /**
@@ -49,7 +47,7 @@ class CriticalLrAnalysisTest {
             afterFlat[2 * i + 1] = after[i][1];
             double sb = 16;
             double sa = Math.max(after[i][0], after[i][1]) / Math.min(after[i][0], after[i][1]);
-            csv.append(String.format(java.util.Locale.ROOT, "0,%s,%s,1.0,1,%s,%s,%s,%s,%s,0,1%n", lrs[i], lrs[i], sb, sa, Math.log(sa / sb),
+            csv.append(String.format(java.util.Locale.ROOT, "0,%s,%s,1.0,1,%s,%s,%s,%s,%s,0,1,0,0%n", lrs[i], lrs[i], sb, sa, Math.log(sa / sb),
                     after[i][0] >= after[i][1], sa > sb));
         }
         Files.writeString(f.file(CriticalLrExperiment.TABLE), csv);
@@ -68,6 +66,21 @@ class CriticalLrAnalysisTest {
         assertEquals(1.0, g.get("swap_boundary").get("ratio_to_predicted").asDouble());
         assertEquals(1.0, g.get("fastest_decay").get("lr").asDouble());
         assertEquals(2.0, g.get("no_widening").get("lr").asDouble());
+        // 1 and 2 are inner candidates: bracketed
+        assertEquals("=", g.get("swap_boundary").get("bound").asText());
+        assertEquals("=", g.get("fastest_decay").get("bound").asText());
+        assertEquals("=", g.get("no_widening").get("bound").asText());
+        assertEquals(1.0, g.get("swap_boundary").get("bound_ratio_to_predicted").asDouble());
+        // factors 0.25 .. 4 of the predicted 1: the one at 4 widens, the one at 0.25 does not
+        JsonNode w = g.get("widening");
+        assertEquals(4.0, w.get("above_factor_min").asDouble());
+        assertEquals(0.25, w.get("below_factor_max").asDouble());
+        assertEquals(1.0, w.get("above").asDouble());
+        assertEquals(0.0, w.get("below").asDouble());
+        assertEquals(Math.log(3.2 / 0.1 / 16), w.get("mean_log_change_above").asDouble(), 1e-5);
+        assertEquals(Math.log(0.9 / 0.2 / 16), w.get("mean_log_change_below").asDouble(), 1e-5);
+        assertTrue(w.get("holds").asBoolean());
+        assertTrue(s.get("headline") == null || !s.toString().contains("median"), s.toString());
         List<String> figures = ElrTestFolders.figures(tmp.resolve("report.html"));
         for (String fig : List.of("critical_lr_spread_change", "critical_lr_predicted_vs_empirical", "lr_vs_critical_run-s0", "spread_run-s0",
                 "elr_heatmap_run-s0")) {
@@ -82,7 +95,7 @@ class CriticalLrAnalysisTest {
         StudyFolder folder = ElrTestFolders.build(STUDY, c, tmp, 0, null, experiment(c));
         RunFolder f = folder.run(STUDY.plan(c).get(0));
         Files.writeString(f.file(CriticalLrExperiment.TABLE), String.join(",", CriticalLrExperiment.HEADER) + "\n"
-                + "0,1,1,1,1,16,16,0,false,false,0,1\n0,2,2,1,1,16,32,0.69,false,true,0,1\n");
+                + "0,1,1,1,1,16,16,0,false,false,0,1,0,0\n0,2,2,1,1,16,32,0.69,false,true,0,1,0,0\n");
         Npy.writeFloat32(f.file(CriticalLrExperiment.BEFORE), new double[] {4, 0.25, 8, 0.5}, 2, 2);
         Npy.writeFloat32(f.file(CriticalLrExperiment.AFTER), new double[] {0.25, 4, 0.25, 8}, 2, 2);
         f.complete(Map.of("stop_reason", "STEPS", "steps", 4));
@@ -91,6 +104,65 @@ class CriticalLrAnalysisTest {
         assertTrue(g.get("swap_boundary").get("lr").isNull());
         assertTrue(g.get("swap_boundary").get("lr_why_null").asText().contains("no candidate kept the order"), g.toString());
         assertTrue(g.get("fastest_decay").get("lr").isNull());
+        // none kept the order: at most the smallest candidate; nothing decayed: no bound
+        assertEquals("<=", g.get("swap_boundary").get("bound").asText());
+        assertEquals(1.0, g.get("swap_boundary").get("bound_lr").asDouble());
+        assertTrue(g.get("fastest_decay").get("bound").isNull());
+        assertTrue(g.get("widening").get("holds").isNull(), "no candidate at factor >= 4: not judged");
+    }
+
+    /**
+     * The grid, with several steps on several batches and extensions, leaves the training run exactly as
+     * it is without it (the state is restored after every candidate), and measures what it says: a row
+     * per candidate and batch offset, the offsets on different batches.
+     */
+    @Test
+    void theGridLeavesTrainingUntouched(@TempDir Path tmp) throws Exception {
+        Map<String, String> flags = new LinkedHashMap<>(Map.of("steps", "12", "lr", "0.3", "at-steps", "0,5", "factors", "0.5,1,2",
+                "grid-steps", "3", "grid-batches", "2", "grid-max-extensions", "2"));
+        ElrConfig c = ElrTestFolders.config(STUDY, flags);
+        StudyFolder with = ElrTestFolders.build(STUDY, c, tmp.resolve("with"), 0.9, null, experiment(c));
+        StudyFolder without = ElrTestFolders.build(STUDY, c, tmp.resolve("without"), 0.9, null, null);
+        RunSpec spec = STUDY.plan(c).get(0);
+        assertEquals(Files.readString(without.run(spec).file("steps.csv")), Files.readString(with.run(spec).file("steps.csv")));
+        List<ElrRunData.GridRow> rows = ElrRunData.load(spec, with.run(spec), true, c).criticalLrGrid();
+        List<String> lines = Files.readAllLines(with.run(spec).file(CriticalLrExperiment.TABLE));
+        assertEquals(rows.size() + 1, lines.size());
+        assertEquals(0, rows.size() % 2, "every candidate on both offsets");
+        Map<Long, int[]> ext = new LinkedHashMap<>(); // per at-step: extensions up, down
+        for (int i = 0; i < rows.size(); i += 2) {
+            assertEquals(rows.get(i).lr(), rows.get(i + 1).lr());
+            assertTrue(rows.get(i).elrBefore()[0] != rows.get(i + 1).elrBefore()[0], "offsets 0 and 1 start on different batches");
+            String[] cells = lines.get(i + 1).split(",");
+            int e = Integer.parseInt(cells[cells.length - 1]);
+            int[] ud = ext.computeIfAbsent(rows.get(i).atStep(), k -> new int[2]);
+            if (e != 0) {
+                double f = rows.get(i).factor();
+                assertEquals(e > 0 ? 2 * Math.pow(4, e) : 0.5 / Math.pow(4, -e), f, 1e-12, "extension " + e + " multiplies the edge by 4");
+            }
+            ud[0] = Math.max(ud[0], e);
+            ud[1] = Math.max(ud[1], -e);
+        }
+        ElrTestFolders.analyse(STUDY, c, with);
+        JsonNode s = ElrTestFolders.assertValidSummary(tmp.resolve("with").resolve("summary.json"));
+        assertEquals(2, s.get("grids").size());
+        for (JsonNode g : s.get("grids")) {
+            assertEquals(2, g.get("grid_batches").asInt());
+            assertEquals(3, g.get("grid_steps").asInt());
+            int[] ud = ext.get(g.get("at_step").asLong());
+            assertEquals(3 + ud[0] + ud[1], g.get("candidates").asInt());
+            for (String rule : List.of("swap_boundary", "no_widening")) {
+                String b = g.get(rule).get("bound").asText();
+                // a bound other than "=" only where the extensions ran out on that side
+                if (b.equals(">=")) {
+                    assertEquals(2, ud[0], rule + ": " + g);
+                } else if (b.equals("<=")) {
+                    assertEquals(2, ud[1], rule + ": " + g);
+                } else {
+                    assertEquals("=", b);
+                }
+            }
+        }
     }
 
     /**

@@ -67,7 +67,10 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
 
     private final List<Group> groups = new ArrayList<>();
     private final double spearman;
+    /** Distinct settings a correlation needs [layerwise]. */
+    static final int MIN_SETTINGS = 5;
     private final int correlated;
+    private final int correlatedRuns;
 
     TrainabilityAnalysis(Context ctx) {
         super(ctx);
@@ -83,14 +86,30 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
                 }
             }
         }
+        // one point per distinct setting (its seeds' mean ln spread and mean accuracy), never per run; a twin is the same
+        // measurement as its original, so a setting whose runs are all twins is not a setting of its own
+        List<ElrRunData> distinct = ctx.distinct();
         List<double[]> pairs = new ArrayList<>();
-        for (ElrRunData r : ctx.distinct()) { // a twin is the same measurement as its original: counted once
-            if (Double.isFinite(r.meanSpread()) && Double.isFinite(r.finalTestAccuracy())) {
-                pairs.add(new double[] {r.meanSpread(), r.finalTestAccuracy()});
+        int runs = 0;
+        for (Group g : groups) {
+            double ls = 0;
+            double acc = 0;
+            int n = 0;
+            for (ElrRunData r : g.runs()) {
+                if (distinct.contains(r) && Double.isFinite(r.meanSpread()) && Double.isFinite(r.finalTestAccuracy())) {
+                    ls += Math.log(r.meanSpread());
+                    acc += r.finalTestAccuracy();
+                    n++;
+                }
+            }
+            if (n > 0) {
+                pairs.add(new double[] {ls / n, acc / n});
+                runs += n;
             }
         }
         this.correlated = pairs.size();
-        this.spearman = pairs.size() >= 3 ? spearman(pairs) : Double.NaN;
+        this.correlatedRuns = runs;
+        this.spearman = pairs.size() >= MIN_SETTINGS ? spearman(pairs) : Double.NaN;
     }
 
     /** Spearman's rank correlation (average ranks for ties) of the pairs' two coordinates. */
@@ -174,17 +193,22 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
             out.add(m);
         }
         summary.put("groups", out);
-        SummaryValues.put(summary, "spearman_mean_spread_vs_accuracy", spearman, correlated < 3
-                ? "needs at least 3 runs (twins counted once) with both a spread and a test accuracy, has " + correlated
+        SummaryValues.put(summary, "spearman_mean_spread_vs_accuracy", spearman, correlated < MIN_SETTINGS
+                ? "needs at least " + MIN_SETTINGS + " distinct settings (one point each: its seeds' means; twins counted once), has " + correlated
                 : "the spreads or the accuracies are all equal");
-        summary.put("spearman_runs", correlated);
+        summary.put("spearman_settings", correlated);
+        summary.put("spearman_runs", correlatedRuns);
     }
 
     @Override
     String headline() {
-        return "mean ELR spread against final test accuracy over " + ctx.runs().size() + " run(s): Spearman rank correlation "
-                + ElrFigures.num(spearman) + " (" + correlated + " distinct runs" + (twins() > 0 ? ", " + twins() + " twin(s) counted once" : "")
-                + "; negative: higher spread, lower accuracy)";
+        String twinText = twins() > 0 ? ", " + twins() + " twin(s) counted once" : "";
+        if (correlated < MIN_SETTINGS) {
+            return "mean ELR spread against final test accuracy: " + correlated + " distinct setting(s) (" + ctx.runs().size() + " run(s)"
+                    + twinText + "), fewer than the " + MIN_SETTINGS + " a correlation needs: no correlation; the settings are compared below";
+        }
+        return "mean ELR spread against final test accuracy over " + correlated + " distinct settings (" + ctx.runs().size() + " run(s)" + twinText
+                + "): Spearman rank correlation of the setting means " + ElrFigures.num(spearman) + " (negative: higher spread, lower accuracy)";
     }
 
     @Override
@@ -335,7 +359,7 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
         }
         h.paragraph("Grouped by residual connections, warm-up and depth: mean spread is the geometric mean over seeds of each run's"
                 + " exp(mean ln S); test accuracy the mean over seeds of the last held-out accuracy. Spearman rank correlation of mean spread and"
-                + " accuracy over the distinct runs (twins once): " + ElrFigures.num(spearman) + " (" + correlated + " runs). Last column: the first recorded step"
+                + " accuracy over the distinct settings (one point per setting, twins once; at least " + MIN_SETTINGS + "): " + ElrFigures.num(spearman) + " (" + correlated + " settings). Last column: the first recorded step"
                 + " whose learning rate reached the target, where a warm-up ended (first seed).");
         h.table(t);
     }

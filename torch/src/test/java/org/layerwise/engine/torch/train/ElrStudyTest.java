@@ -116,6 +116,7 @@ class ElrStudyTest {
         Map<String, String> f = tiny();
         f.put("at-steps", "0,5");
         f.put("factors", "0.1,1,10");
+        f.put("grid-max-extensions", "0"); // the three factors as given: 3 rows per grid
         runAll("elr-critical-lr", f, tmp.resolve("crit"));
         runAll("elr-train", tiny(), tmp.resolve("plain"));
         Csv.Columns grid = Csv.readColumns(tmp.resolve("crit/runs/run-s0/critical_lr.csv"));

@@ -114,41 +114,8 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
 
     /** Spearman's rank correlation (average ranks for ties) of the pairs' two coordinates. */
     static double spearman(List<double[]> pairs) {
-        double[] a = ranks(pairs, 0);
-        double[] b = ranks(pairs, 1);
-        double ma = Arrays.stream(a).average().orElse(0);
-        double mb = Arrays.stream(b).average().orElse(0);
-        double sab = 0;
-        double saa = 0;
-        double sbb = 0;
-        for (int i = 0; i < a.length; i++) {
-            sab += (a[i] - ma) * (b[i] - mb);
-            saa += (a[i] - ma) * (a[i] - ma);
-            sbb += (b[i] - mb) * (b[i] - mb);
-        }
-        return saa == 0 || sbb == 0 ? Double.NaN : sab / Math.sqrt(saa * sbb);
-    }
-
-    private static double[] ranks(List<double[]> pairs, int k) {
-        int n = pairs.size();
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (x, y) -> Double.compare(pairs.get(x)[k], pairs.get(y)[k]));
-        double[] rank = new double[n];
-        int i = 0;
-        while (i < n) {
-            int j = i;
-            while (j + 1 < n && pairs.get(order[j + 1])[k] == pairs.get(order[i])[k]) {
-                j++;
-            }
-            for (int m = i; m <= j; m++) {
-                rank[order[m]] = (i + j) / 2.0 + 1;
-            }
-            i = j + 1;
-        }
-        return rank;
+        return org.layerwise.analysis.RankCorrelation.spearman(pairs.stream().mapToDouble(p -> p[0]).toArray(),
+                pairs.stream().mapToDouble(p -> p[1]).toArray());
     }
 
     static int colour(String residual, String warmup) {

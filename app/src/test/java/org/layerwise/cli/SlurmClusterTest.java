@@ -195,7 +195,7 @@ class SlurmClusterTest {
                 base:
                   preset: quick
                   settings: {dataset: synthetic, train-size: 128, test-size: 64, depths: "8", residuals: "short,no-short", warmups: "none",
-                             steps: 10, batch-size: 16, threads: 1, report-every-seconds: 0}
+                             steps: 10, batch-size: 16, threads: 1, report-every-seconds: 0, seeds: 1}
                 axes:
                   lr: [0.1, 0.5]
                 """);

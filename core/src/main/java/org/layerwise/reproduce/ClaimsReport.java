@@ -150,7 +150,7 @@ final class ClaimsReport {
             Path folder = out.resolve(Reproduction.STUDIES).resolve(u.folderName());
             files.add(folder.resolve(Reproduction.REPORT));
             for (String pattern : c.plots()) {
-                files.addAll(matching(folder, pattern));
+                matching(folder, pattern).stream().filter(f -> !files.contains(f)).forEach(files::add); // the first pattern that names a plot places it
             }
         }
         int inlined = 0;
@@ -159,7 +159,8 @@ final class ClaimsReport {
                 try {
                     String svg = Files.readString(f);
                     Path png = f.resolveSibling(f.getFileName().toString().replaceAll("\\.svg$", ".png"));
-                    h.figure(new org.layerwise.report.Figure(f.getFileName().toString(), svg, png, f, 0, 0), out.relativize(f).toString());
+                    // the claim in the name: two claims may show the same plot, and a page needs unique figure ids
+                    h.figure(new org.layerwise.report.Figure("claim" + c.id() + "-" + f.getFileName(), svg, png, f, 0, 0), out.relativize(f).toString());
                     inlined++;
                 } catch (IOException | IllegalArgumentException e) {
                     // a figure that cannot be read is still linked below

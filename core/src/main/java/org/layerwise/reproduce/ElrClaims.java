@@ -75,7 +75,8 @@ final class ElrClaims {
                 "reproduced when (a) is within 1e-3 for every layer (the update rule holds to float32 file precision) and (b) is within 0.5"
                         + " (median over layers); not reproduced when (a) fails, or when (b) is off by more than 0.5 (the constant-c assumption"
                         + " breaks: the figures say by how much)",
-                s -> Claim.Setting.of(modelCheck(s).label(), modelCheck(s)), ElrTests::modelCheck, List.of("plots/*.svg")));
+                s -> Claim.Setting.of(modelCheck(s).label(), modelCheck(s)), ElrTests::modelCheck,
+                List.of("plots/sigma_relative_error_*.svg", "plots/elr_relative_error_*.svg", "plots/*.svg")));
         c.add(new Claim("3", PAPER, "a critical learning rate separates shrinking from widening spreads",
                 "a 'critical learning rate' that depends only on current ELRs separates the regime where ELR disparities shrink from the one"
                         + " where they widen",

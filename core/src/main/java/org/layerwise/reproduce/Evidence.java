@@ -6,15 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What one finished study gives a claim's test: its folder and its summary.json, or why there is none
- * (the study failed or was not run).
+ * What one finished study gives a claim's test: its folder and its summary.json (null when the study
+ * wrote none: it failed or was not run).
  *
  * @param use     the study and its settings
  * @param folder  the study folder
  * @param summary summary.json, or null
- * @param missing why there is no summary, or null
  */
-public record Evidence(StudyUse use, Path folder, JsonNode summary, String missing) {
+public record Evidence(StudyUse use, Path folder, JsonNode summary) {
     /** The summary's per-run rows ({@code runs}), empty when there is none. */
     public List<JsonNode> runs() {
         List<JsonNode> out = new ArrayList<>();

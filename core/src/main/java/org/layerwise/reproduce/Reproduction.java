@@ -163,7 +163,7 @@ public final class Reproduction {
             } catch (RuntimeException e) {
                 return new Verdict(Verdict.Status.INCONCLUSIVE, summary + " is unreadable: " + e.getMessage(), List.of(), "rerun the study", List.of());
             }
-            ev.add(new Evidence(u, folder, j, null));
+            ev.add(new Evidence(u, folder, j));
         }
         try {
             return c.test().apply(scale, ev);

@@ -23,12 +23,21 @@ public final class ImageTrainer {
      * @param steps           updates to take
      * @param checkpointEvery updates between checkpoints (0 = only when stopped)
      * @param evalEvery       updates between evaluations on the held-out set (0 = only at the end)
+     * @param lossTarget      stop when an epoch's mean training loss (over the batch losses before each update, as the
+     *                        reference code of Cohen et al. averages them) falls below this; 0 = never
      */
-    public record Settings(long steps, long checkpointEvery, long evalEvery) {
+    public record Settings(long steps, long checkpointEvery, long evalEvery, double lossTarget) {
+        public Settings(long steps, long checkpointEvery, long evalEvery) {
+            this(steps, checkpointEvery, evalEvery, 0);
+        }
     }
 
-    /** How a run ended: every step taken, or diverged (non-finite loss or gradient) at a step. */
-    public record Result(boolean diverged, long steps, long divergedAt, double lastLoss, double evalLoss, double evalAccuracy) {
+    /**
+     * How a run ended: every step taken, converged (an epoch's mean loss below the target), or diverged
+     * (non-finite loss or gradient) at a step. {@code lastEpochLoss} is the mean loss of the last complete epoch (NaN before one).
+     */
+    public record Result(boolean diverged, long steps, long divergedAt, double lastLoss, double evalLoss, double evalAccuracy,
+                         boolean converged, double lastEpochLoss) {
     }
 
     private final Settings s;
@@ -47,9 +56,13 @@ public final class ImageTrainer {
      */
     public Result train(TrainableNetwork net, BatchLoader train, BatchLoader eval, LrSchedule schedule, Trainer.Checkpoints ck) {
         long start = 0;
+        double[] epochLoss = {0, 0, Double.NaN}; // sum and count of this epoch's batch losses, the last complete epoch's mean
         if (ck.resumeFrom() != null) {
             Checkpoint c = ck.resumeFrom();
             start = c.getLong("updates");
+            if (c.has("epoch-loss")) {
+                epochLoss = c.getDoubles("epoch-loss");
+            }
             net.restore(c.getBytes("network"));
             schedule.importState(c.getLongs("schedule"));
             listeners.forEach(l -> l.restoreState(c));
@@ -72,7 +85,7 @@ public final class ImageTrainer {
                 p = net.parameters();
                 measure(p, normalized, sigma, gradNorm);
                 if (!Double.isFinite(o.loss()) || !finite(gradNorm)) {
-                    return end(step, true, o.loss(), Double.NaN, Double.NaN);
+                    return end(step, true, false, o.loss(), Double.NaN, Double.NaN, epochLoss[2]);
                 }
                 // this step's learning rates: the schedule may use the norms just measured (ELR warm-up, constrained ELR)
                 double base = schedule.needsMeasurement(step) ? schedule.lr(step, sigma, gradNorm) : schedule.lr(step);
@@ -92,12 +105,28 @@ public final class ImageTrainer {
                 view.parameters(net.parameters());
                 view.notify(listeners, false);
                 lastLoss = o.loss();
+                epochLoss[0] += o.loss();
+                epochLoss[1]++;
+                boolean converged = false;
+                if ((step + 1) % perEpoch == 0) {
+                    epochLoss[2] = epochLoss[0] / epochLoss[1];
+                    epochLoss[0] = 0;
+                    epochLoss[1] = 0;
+                    converged = s.lossTarget() > 0 && epochLoss[2] < s.lossTarget();
+                    for (TrainingListener l : listeners) {
+                        l.onEpochEnd(b.epoch(), step + 1, epochLoss[2], net.parameters());
+                    }
+                }
+                if (converged) {
+                    double[] last = eval == null ? new double[] {Double.NaN, Double.NaN} : evaluate(net, eval, step + 1);
+                    return end(step + 1, false, true, lastLoss, last[0], last[1], epochLoss[2]);
+                }
                 boolean stopping = stop.getAsBoolean();
                 if (s.evalEvery() > 0 && (step + 1) % s.evalEvery() == 0 && eval != null && step + 1 < s.steps()) {
                     evaluate(net, eval, step + 1);
                 }
                 if (ck.path() != null && (stopping || (s.checkpointEvery() > 0 && (step + 1) % s.checkpointEvery() == 0))) {
-                    save(ck, net, schedule, step + 1);
+                    save(ck, net, schedule, step + 1, epochLoss);
                 }
                 if (stopping) {
                     throw new Trainer.Interrupted(step + 1);
@@ -105,7 +134,7 @@ public final class ImageTrainer {
             }
         }
         double[] last = eval == null ? new double[] {Double.NaN, Double.NaN} : evaluate(net, eval, s.steps());
-        return end(s.steps(), false, lastLoss, last[0], last[1]);
+        return end(s.steps(), false, false, lastLoss, last[0], last[1], epochLoss[2]);
     }
 
     /** Mean loss and accuracy over the whole evaluation set, in order. */
@@ -130,20 +159,21 @@ public final class ImageTrainer {
         return new double[] {loss, acc};
     }
 
-    private Result end(long steps, boolean diverged, double loss, double evalLoss, double evalAcc) {
-        TrainResult r = new TrainResult(diverged ? TrainResult.Reason.DIVERGED : TrainResult.Reason.MAX_UPDATES, steps, 0,
-                diverged ? Double.NaN : loss, diverged ? steps : -1, new double[0]);
+    private Result end(long steps, boolean diverged, boolean converged, double loss, double evalLoss, double evalAcc, double epochLoss) {
+        TrainResult.Reason reason = diverged ? TrainResult.Reason.DIVERGED : converged ? TrainResult.Reason.CONVERGED : TrainResult.Reason.MAX_UPDATES;
+        TrainResult r = new TrainResult(reason, steps, 0, diverged ? Double.NaN : loss, diverged ? steps : -1, new double[0]);
         listeners.forEach(l -> l.onEnd(r));
-        return new Result(diverged, steps, diverged ? steps : -1, loss, evalLoss, evalAcc);
+        return new Result(diverged, steps, diverged ? steps : -1, loss, evalLoss, evalAcc, converged, epochLoss);
     }
 
-    private void save(Trainer.Checkpoints ck, TrainableNetwork net, LrSchedule schedule, long updates) {
+    private void save(Trainer.Checkpoints ck, TrainableNetwork net, LrSchedule schedule, long updates, double[] epochLoss) {
         Checkpoint c = new Checkpoint();
         c.putText("kind", "image-classifier");
         ck.meta().forEach(c::putText);
         c.putLong("updates", updates);
         c.putBytes("network", net.state());
         c.putLongs("schedule", schedule.exportState());
+        c.putDoubles("epoch-loss", epochLoss);
         for (TrainingListener l : listeners) {
             l.saveState(c); // listeners flush their streams first: the checkpoint never points past their data
         }

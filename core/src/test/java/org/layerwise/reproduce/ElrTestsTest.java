@@ -25,7 +25,7 @@ class ElrTestsTest {
         for (ObjectNode r : runs) {
             a.add(r);
         }
-        return new Evidence(StudyUse.of("elr-trainability", "quick", ""), Path.of("x"), s, null);
+        return new Evidence(StudyUse.of("elr-trainability", "quick", ""), Path.of("x"), s);
     }
 
     @Test
@@ -87,7 +87,7 @@ class ElrTestsTest {
         ArrayNode a = s.putArray("constant_lrs");
         a.addObject().put("lr", 0.1).put("initial_spread", 1000.0).put("final_spread", 20.0).put("first_step", 0).put("last_step", 149);
         a.addObject().put("lr", 1.0).put("initial_spread", 1000.0).put("final_spread", 2.0).put("first_step", 0).put("last_step", 149);
-        Evidence e = new Evidence(StudyUse.of("elr-constant-lr", "quick", ""), Path.of("x"), s, null);
+        Evidence e = new Evidence(StudyUse.of("elr-constant-lr", "quick", ""), Path.of("x"), s);
         assertEquals(Status.REPRODUCED, ElrTests.constantLr(Scale.QUICK, List.of(e)).status()); // ρ = 0.43 and 0.10
         ((ObjectNode) a.get(0)).put("final_spread", 100.0); // ρ = 0.67
         Verdict v = ElrTests.constantLr(Scale.QUICK, List.of(e));
@@ -120,7 +120,7 @@ class ElrTestsTest {
         ArrayNode grids = s.putArray("grids");
         grid(grids, 0, 1.2, "=", true);
         grid(grids, 20, 0.7, "=", true);
-        Evidence e = new Evidence(StudyUse.of("elr-critical-lr", "quick", ""), Path.of("x"), s, null);
+        Evidence e = new Evidence(StudyUse.of("elr-critical-lr", "quick", ""), Path.of("x"), s);
         assertEquals(Status.REPRODUCED, ElrTests.criticalLr(Scale.QUICK, List.of(e)).status());
         grid(grids, 100, 4, ">=", true); // at the top of its grid: a bound, which does not decide
         Verdict v = ElrTests.criticalLr(Scale.QUICK, List.of(e));
@@ -130,9 +130,9 @@ class ElrTestsTest {
         assertEquals(Status.NOT_REPRODUCED, ElrTests.criticalLr(Scale.QUICK, List.of(e)).status());
         ObjectNode t = Json.MAPPER.createObjectNode();
         grid(t.putArray("grids"), 0, 1, "=", false);
-        assertEquals(Status.NOT_REPRODUCED, ElrTests.criticalLr(Scale.QUICK, List.of(new Evidence(e.use(), e.folder(), t, null))).status());
+        assertEquals(Status.NOT_REPRODUCED, ElrTests.criticalLr(Scale.QUICK, List.of(new Evidence(e.use(), e.folder(), t))).status());
         ObjectNode u = Json.MAPPER.createObjectNode();
         grid(u.putArray("grids"), 0, 1, "=", null);
-        assertEquals(Status.INCONCLUSIVE, ElrTests.criticalLr(Scale.QUICK, List.of(new Evidence(e.use(), e.folder(), u, null))).status());
+        assertEquals(Status.INCONCLUSIVE, ElrTests.criticalLr(Scale.QUICK, List.of(new Evidence(e.use(), e.folder(), u))).status());
     }
 }

@@ -116,4 +116,61 @@ class ImageTrainerTest {
         assertTrue(r.divergedAt() >= 12 && r.divergedAt() < 40, "diverged at " + r.divergedAt());
         assertEquals(r.divergedAt(), Csv.readColumns(tmp.resolve(ElrProbe.STEPS)).rows(), "the probe recorded every step before it");
     }
+
+    private static ImageTrainer.Result trainTo(Path dir, double target, long checkpointEvery, Trainer.Checkpoints ck, TrainingListener... extra) {
+        try (FakeNetwork net = new FakeNetwork(SIZES, 7, 0); ElrProbe probe = new ElrProbe(dir, 1)) {
+            List<TrainingListener> ls = new java.util.ArrayList<>(List.of(probe));
+            ls.addAll(List.of(extra));
+            return new ImageTrainer(new ImageTrainer.Settings(60, checkpointEvery, 0, target), ls, () -> false).train(net, loader(5), null,
+                    LrSchedule.constant(0.3), ck);
+        }
+    }
+
+    /** Epoch means of the batch losses, as onEpochEnd reports them. */
+    static final class EpochMeans implements TrainingListener {
+        final List<Double> means = new java.util.ArrayList<>();
+
+        @Override
+        public void onEpochEnd(int epoch, long updates, double meanLoss, Parameters params) {
+            assertEquals(4L * (epoch + 1), updates, "4 batches per epoch");
+            means.add(meanLoss);
+        }
+    }
+
+    /**
+     * The loss target (Cohen et al.'s ε rule): the run stops at the end of the first epoch whose mean batch loss is below it,
+     * and an interruption in the middle of that epoch (a checkpoint after 2 of its 4 batches) resumes to the same stop and epoch loss.
+     */
+    @Test
+    void lossTargetStopsAtTheFirstEpochBelowItAlsoAfterAResume(@TempDir Path tmp) throws Exception {
+        EpochMeans free = new EpochMeans();
+        ImageTrainer.Result all = trainTo(Files.createDirectories(tmp.resolve("free")), 0, 0, Trainer.Checkpoints.none(), free);
+        assertTrue(!all.converged() && all.steps() == 60, "no target: every step");
+        assertEquals(15, free.means.size());
+        double mean = 0;
+        for (int i = 0; i < 4; i++) {
+            mean += Csv.readColumns(tmp.resolve("free").resolve(ElrProbe.STEPS)).column("loss")[12 + i] / 4;
+        }
+        assertEquals(mean, free.means.get(3), 1e-6 * Math.abs(mean), "epoch 3 is the mean of steps 12..15");
+        int first = 5; // the lowest epoch mean from epoch 5 on, just above it as the target: the run must stop exactly there
+        for (int e = 5; e < 15; e++) {
+            first = free.means.get(e) < free.means.get(first) ? e : first;
+        }
+        double target = free.means.get(first) * (1 + 1e-9);
+        int expected = 0;
+        while (!(free.means.get(expected) < target)) {
+            expected++;
+        }
+        assertTrue(expected >= 3, "the target must not be met in the first epochs (got epoch " + expected + "); the test needs a later stop");
+        ImageTrainer.Result straight = trainTo(Files.createDirectories(tmp.resolve("straight")), target, 0, Trainer.Checkpoints.none());
+        assertTrue(straight.converged());
+        assertEquals(4L * (expected + 1), straight.steps());
+        assertEquals(free.means.get(expected), straight.lastEpochLoss(), 0);
+        Path b = Files.createDirectories(tmp.resolve("resumed"));
+        Path ck = b.resolve("checkpoint.bin");
+        long every = 4L * expected + 2; // the first checkpoint falls in the middle of the stopping epoch
+        assertThrows(IllegalStateException.class, () -> trainTo(b, target, every, TrainerTest.at(ck), TrainerTest.killAt(every + 1)));
+        ImageTrainer.Result resumed = trainTo(b, target, every, TrainerTest.at(ck));
+        assertEquals(straight, resumed, "the same stop, step and epoch loss after a resume from step " + every);
+    }
 }

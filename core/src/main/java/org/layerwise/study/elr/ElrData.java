@@ -13,7 +13,7 @@ import org.layerwise.data.image.ImageSetSource;
 import org.layerwise.data.image.Normalization;
 import org.layerwise.data.image.SampleSource;
 import org.layerwise.data.image.Split;
-import org.layerwise.util.Rng;
+import org.layerwise.data.image.SyntheticImages;
 
 /**
  * The training and held-out images an ELR study config names, read once per study invocation and
@@ -65,8 +65,8 @@ final class ElrData {
                 norm = Normalization.CIFAR100;
             }
             case "synthetic" -> {
-                train = synthetic(Math.max(c.trainSize(), 512), c.seed(), "train");
-                test = synthetic(Math.max(c.testSize(), 256), c.seed(), "test");
+                train = SyntheticImages.of(Math.max(c.trainSize(), 512), c.seed(), "train");
+                test = SyntheticImages.of(Math.max(c.testSize(), 256), c.seed(), "test");
                 norm = null;
             }
             default -> throw new IllegalStateException(ds);
@@ -95,30 +95,6 @@ final class ElrData {
             throw new DataException("data-path: the " + c.dataset() + " data set has no default location; set --data-path to " + what);
         }
         return Path.of(c.dataPath());
-    }
-
-    /**
-     * Random 3x32x32 images with a learnable signal (the label brightens one channel's central square),
-     * generated from the seed: a data set for tests and smoke runs that needs no files.
-     */
-    static ImageSet synthetic(int n, long seed, String split) {
-        Rng rng = Rng.derive(seed, "synthetic-images-" + split, 0);
-        int size = 32;
-        byte[] px = new byte[n * 3 * size * size];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = rng.nextInt(10);
-            for (int c = 0; c < 3; c++) {
-                for (int y = 0; y < size; y++) {
-                    for (int x = 0; x < size; x++) {
-                        int v = rng.nextInt(128);
-                        boolean signal = c == labels[i] % 3 && Math.abs(y - 16) < 4 + labels[i] && Math.abs(x - 16) < 4 + labels[i];
-                        px[((i * 3 + c) * size + y) * size + x] = (byte) (signal ? v + 128 : v);
-                    }
-                }
-            }
-        }
-        return new ImageSet("synthetic", n, 3, size, size, 10, px, labels);
     }
 
     BatchLoader trainLoader(ElrConfig c, long seed) {

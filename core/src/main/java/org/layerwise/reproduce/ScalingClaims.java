@@ -79,12 +79,52 @@ final class ScalingClaims {
         c.add(new Claim("10", PAPER, "CIFAR-10 conv ResNets: neither smooth nor diffusive",
                 "β ≈ 0, Root SSQ flat (not ∝ L^{1/2}), increments flat (not vanishing). The weights neither shrink uniformly with depth nor become"
                         + " smooth or diffusive, so this is the 'neither' regime",
-                Source.INFERRED, "design/scaling-reference.md §5.2 (read from the reference's figures)", "β, α, root-SSQ and increment slopes of"
-                        + " the conv kernels' largest singular values against depth",
-                "reproduced when the conv study's regime label is 'neither' with β's interval containing 0",
-                s -> Claim.Setting.notTestable("not yet built: the conv-ResNet depth-scaling study is the next issue (P6); until it exists this"
-                        + " claim has no setting at any scale"), (s, e) -> Verdict.notTestable("not yet built", List.of()), List.of()));
+                Source.INFERRED, "design/scaling-reference.md §5.2 (read from the reference's figures)", "β_A (max norm of conv1 ~ L^-β), α_Δ"
+                        + " (conv2), root-SSQ and rescaled-increment slopes of the kernels' largest singular values against depth (95% intervals),"
+                        + " and the conv study's regime label for A",
+                "reproduced when the regime label of A is 'neither' and β_A's 95% interval contains 0 (the paper's β ≈ 0); not reproduced when"
+                        + " the label is 'smooth ODE-like' or 'diffusive SDE-like', or β_A's interval lies above " + NEURAL_ODE_BETA
+                        + " (the kernels shrink with depth); inconclusive otherwise. A reduced setting (width, data, budget) is said above the verdict",
+                ScalingClaims::conv, (s, e) -> neither(e.get(0)), List.of("plots/max_norm_A.svg", "plots/hypothesis_A.svg", "plots/max_norm_Delta.svg",
+                        "plots/hypothesis_Delta.svg")));
         return c;
+    }
+
+    static Claim.Setting conv(Scale s) {
+        return switch (s) {
+            case QUICK -> Claim.Setting.notTestable("the conv study's quick preset (width 8, 4 depths, 300 updates) tests the pipeline and claims"
+                    + " nothing; --scale full runs the reduced-cpu preset (about an hour), --scale paper the paper's CIFAR-10 setting on a GPU");
+            case FULL -> Claim.Setting.of("the conv ResNet REDUCED: width 8, Fashion-MNIST (10,000 images), L = 8, 12, 16, 20, 28, 1,500 updates",
+                    StudyUse.of("scaling-conv", "reduced-cpu", "the conv ResNet REDUCED: width 8, Fashion-MNIST (10,000 images), L = 8, 12, 16, 20,"
+                            + " 28, 1,500 updates"));
+            case PAPER -> Claim.Setting.of("the paper's CIFAR-10 setting: width 64, the 16 depths L = 8..121, lr 0.01, momentum 0.9, wd 1e-4,"
+                    + " ε 1e-3, Tmax 100,000", StudyUse.of("scaling-conv", "paper-cifar", "CIFAR-10, width 64, L = 8..121, the paper's recipe"));
+        };
+    }
+
+    static Verdict neither(Evidence e) {
+        String label = e.text("/regime_A/label");
+        List<Figure> f = new ArrayList<>();
+        f.add(exponent("β_A (conv1 max norm ~ L^-β)", e, "/beta_A"));
+        f.add(exponent("α_Δ (conv2 max norm ~ L^-α)", e, "/alpha_Delta"));
+        f.add(fit("root-SSQ slope of A", e, "/fits/A/root_ssq"));
+        f.add(fit("rescaled-increment slope of A", e, "/fits/A/rescaled_increment"));
+        f.add(fit("root-SSQ slope of Δ", e, "/fits/Delta/root_ssq"));
+        List<String> caveats = e.text("/reduced").isEmpty() ? List.of()
+                : List.of("a REDUCED setting: " + e.text("/reduced") + "; the paper's figures are for CIFAR-10 at width 64 and its own budget");
+        if (label.isEmpty()) {
+            return new Verdict(Status.INCONCLUSIVE, "no fits: " + e.text("/fits_why_null"), f, "at least 3 depths that train", caveats);
+        }
+        double lo = e.number("/beta_A/lower");
+        double hi = e.number("/beta_A/upper");
+        if (label.equals("neither") && lo <= 0 && hi >= 0) {
+            return new Verdict(Status.REPRODUCED, "regime of A 'neither' with β_A " + f.get(0).text() + " (contains 0)", f, null, caveats);
+        }
+        if (label.equals("smooth ODE-like") || label.equals("diffusive SDE-like") || lo > NEURAL_ODE_BETA) {
+            return new Verdict(Status.NOT_REPRODUCED, "regime of A '" + label + "', β_A " + f.get(0).text(), f, null, caveats);
+        }
+        return new Verdict(Status.INCONCLUSIVE, "regime of A '" + label + "' with β_A " + f.get(0).text() + ": " + e.text("/regime_A/reason"), f,
+                "more depths or seeds (narrower intervals)", caveats);
     }
 
     static List<Figure> regimeFigures(Evidence e) {

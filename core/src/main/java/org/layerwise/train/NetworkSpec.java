@@ -16,9 +16,26 @@ package org.layerwise.train;
  * @param weightDecay     L2 added to the gradient, as torch.optim.SGD (0 in the paper's setting)
  * @param nesterov        Nesterov momentum
  * @param seed            initialisation seed
+ * @param width           channels of the first stage where the family has a width setting ("cohen-resnet"); 0 = the family's default
  */
 public record NetworkSpec(String family, int depth, int classes, int inputChannels, boolean residual, boolean affineBatchNorm,
-                          String shortcut, String device, int threads, double momentum, double weightDecay, boolean nesterov, long seed) {
+                          String shortcut, String device, int threads, double momentum, double weightDecay, boolean nesterov, long seed,
+                          int width) {
+    /** The family of Cohen, Cont, Rossier & Xu's CIFAR conv ResNet without BatchNorm ({@link org.layerwise.model.ConvResNetLayout}). */
+    public static final String COHEN_RESNET = "cohen-resnet";
+
+    /** A spec of a family without a width setting. */
+    public NetworkSpec(String family, int depth, int classes, int inputChannels, boolean residual, boolean affineBatchNorm,
+                       String shortcut, String device, int threads, double momentum, double weightDecay, boolean nesterov, long seed) {
+        this(family, depth, classes, inputChannels, residual, affineBatchNorm, shortcut, device, threads, momentum, weightDecay, nesterov, seed, 0);
+    }
+
+    /** Cohen et al.'s conv ResNet at depth L (residual blocks) and first-stage width w, SGD with momentum and weight decay, RGB input. */
+    public static NetworkSpec cohenConvResNet(int depth, int width, int classes, String device, int threads, double momentum,
+                                              double weightDecay, long seed) {
+        return new NetworkSpec(COHEN_RESNET, depth, classes, 3, true, false, "B", device, threads, momentum, weightDecay, false, seed, width);
+    }
+
     /** The ImageNet ResNet depths of He et al. (2016), Table 1. */
     public static final java.util.List<Integer> IMAGENET_DEPTHS = java.util.List.of(18, 34, 50, 101, 152);
 
@@ -30,6 +47,9 @@ public record NetworkSpec(String family, int depth, int classes, int inputChanne
         if (family.equals("cifar-resnet") && (depth < 8 || (depth - 2) % 6 != 0)) {
             return "a CIFAR ResNet has 6n+2 layers with n >= 1 (8, 14, 20, 32, 44, 56, 110, ...): " + depth + " is not one";
         }
+        if (family.equals(COHEN_RESNET)) {
+            return org.layerwise.model.ConvResNetLayout.depthProblem(depth);
+        }
         if (family.equals("imagenet-resnet") && !IMAGENET_DEPTHS.contains(depth)) {
             return "an ImageNet ResNet has 18, 34, 50, 101 or 152 layers: " + depth + " is not one";
         }
@@ -38,6 +58,9 @@ public record NetworkSpec(String family, int depth, int classes, int inputChanne
 
     /** "ResNet-20 (no-short)" */
     public String label() {
+        if (family.equals(COHEN_RESNET)) {
+            return "conv ResNet of Cohen et al., L = " + depth + " blocks, width " + width;
+        }
         return "ResNet-" + depth + " (" + (residual ? "short" : "no-short") + ")";
     }
 }

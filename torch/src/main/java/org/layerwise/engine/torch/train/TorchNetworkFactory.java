@@ -9,6 +9,7 @@ import org.layerwise.engine.torch.model.ResNet;
 import org.layerwise.engine.torch.model.ResNetSpec;
 import org.layerwise.engine.torch.model.Shortcut;
 import org.layerwise.io.EnvironmentException;
+import org.layerwise.model.ConvResNetLayout;
 import org.layerwise.train.NetworkFactory;
 import org.layerwise.train.NetworkSpec;
 import org.layerwise.train.TrainableNetwork;
@@ -46,6 +47,17 @@ public final class TorchNetworkFactory implements NetworkFactory {
 
     @Override
     public void check(NetworkSpec spec) {
+        if (spec.family().equals(NetworkSpec.COHEN_RESNET)) {
+            String p = NetworkSpec.depthProblem(spec.family(), spec.depth());
+            if (p != null) {
+                throw new ConfigException("depths: " + p);
+            }
+            if (!spec.device().equals("cpu")) {
+                throw new ConfigException("device: the conv ResNet of Cohen et al. trains on the CPU in this version (a custom libtorch network);"
+                        + " allowed: cpu");
+            }
+            return;
+        }
         resnet(spec);
         if (!spec.device().equals("cpu") && !spec.device().equals("cuda")) {
             throw new ConfigException("device: unknown value '" + spec.device() + "'; allowed: one of cpu, cuda");
@@ -63,11 +75,19 @@ public final class TorchNetworkFactory implements NetworkFactory {
 
     @Override
     public long parameterCount(NetworkSpec spec) {
+        if (spec.family().equals(NetworkSpec.COHEN_RESNET)) {
+            return ConvResNetLayout.parameterCount(spec.depth(), spec.width(), spec.classes(), spec.inputChannels());
+        }
         return resnet(spec).parameterElements();
     }
 
     @Override
     public TrainableNetwork create(NetworkSpec spec) {
+        if (spec.family().equals(NetworkSpec.COHEN_RESNET)) {
+            check(spec);
+            return ConvScalingNet.create(spec.depth(), spec.width(), spec.classes(), spec.inputChannels(), spec.seed(), spec.momentum(),
+                    spec.weightDecay(), spec.threads());
+        }
         ResNetSpec arch = resnet(spec);
         Natives.load();
         torch.set_num_threads(spec.threads());

@@ -1,0 +1,117 @@
+package org.layerwise.engine.torch.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.layerwise.config.ConfigException;
+import org.layerwise.engine.torch.Natives;
+import org.layerwise.io.Json;
+import org.layerwise.study.RunContext;
+import org.layerwise.study.RunFolder;
+import org.layerwise.study.RunSpec;
+import org.layerwise.study.Study;
+import org.layerwise.study.StudyConfig;
+import org.layerwise.study.StudyConfigs;
+import org.layerwise.study.StudyRegistry;
+import org.layerwise.study.StudyRunner;
+import org.layerwise.train.StepView;
+import org.layerwise.train.Trainer;
+import org.layerwise.train.TrainingListener;
+
+/** The conv scaling study end to end on libtorch at toy size: folders, spectra, fits, report, resume, bad input. */
+class ConvScalingStudyTest {
+    @BeforeAll
+    static void natives() {
+        Natives.load();
+    }
+
+    static Map<String, String> tiny() {
+        return new HashMap<>(Map.of("dataset", "synthetic", "train-size", "64", "test-size", "32", "width", "2", "depths", "8,11,12",
+                "batch-size", "16", "max-updates", "12", "threads", "1", "checkpoint-every", "4", "bootstrap", "0"));
+    }
+
+    static StudyConfig config(Map<String, String> flags) {
+        return StudyConfigs.resolve(StudyRegistry.get("scaling-conv"), null, null, flags);
+    }
+
+    @Test
+    void threeDepthsTrainFitAndReport(@TempDir Path tmp) throws Exception {
+        StudyRunner.Outcome o = new StudyRunner(StudyRegistry.get("scaling-conv"), config(tiny()), tmp, StudyRunner.Options.defaults(List.of("test")),
+                new PrintStream(new ByteArrayOutputStream())).runAll();
+        assertTrue(o.failedRuns().isEmpty(), o.failedRuns().toString());
+        assertEquals("3 of 3 runs", o.summary().get("coverage"));
+        for (String run : List.of("L008-s0", "L011-s0", "L012-s0")) {
+            RunFolder f = new RunFolder(tmp.resolve("depths").resolve(run), run);
+            assertTrue(f.verify().isEmpty(), run + ": " + f.verify());
+            JsonNode sp = Json.read(f.file("spectra.json"));
+            assertEquals(Integer.parseInt(run.substring(1, 4)), sp.get("sigma_A").size(), "one sigma per block");
+            assertTrue(Files.isRegularFile(f.file("kernels/layer3.0.conv1.weight.npy")));
+        }
+        JsonNode s = Json.read(tmp.resolve("summary.json"));
+        assertTrue(s.at("/beta_A/value").isNumber(), s.toString());
+        assertTrue(s.get("reduced").asText().contains("width 2"), "a toy setting says it is reduced: " + s.get("reduced"));
+        assertTrue(s.get("headline").asText().contains("REDUCED"));
+        String html = Files.readString(tmp.resolve("report.html"));
+        assertTrue(html.contains("<svg") && html.contains("A reduced setting"), "figures and the reduced box");
+        assertFalse(Files.readString(tmp.resolve("summary.json")).contains("NaN"));
+    }
+
+    /** Stopped after update 7 (checkpoint at 4 and at the stop, mid-epoch) and resumed: the same files as an uninterrupted run. */
+    @Test
+    void resumedRunIsBitIdentical(@TempDir Path tmp) throws Exception {
+        Study study = StudyRegistry.get("scaling-conv");
+        StudyConfig c = config(tiny());
+        RunSpec run = study.plan(c).get(0);
+        Path a = tmp.resolve("straight");
+        Path b = tmp.resolve("resumed");
+        try (Study.Session s = study.open(c, System.out)) {
+            RunFolder f = new RunFolder(a.resolve(run.folder()), run.id());
+            Files.createDirectories(f.dir());
+            s.run(run, f, new RunContext(1, new TrainingListener() { }, () -> false, System.out));
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        TrainingListener stopper = new TrainingListener() {
+            @Override
+            public void afterUpdate(StepView step) {
+                stop.set(step.step() + 1 >= 7);
+            }
+        };
+        try (Study.Session s = study.open(c, System.out)) {
+            RunFolder f = new RunFolder(b.resolve(run.folder()), run.id());
+            Files.createDirectories(f.dir());
+            assertThrows(Trainer.Interrupted.class, () -> s.run(run, f, new RunContext(1, stopper, stop::get, System.out)));
+            Map<String, Object> r = s.run(run, f, new RunContext(1, new TrainingListener() { }, () -> false, System.out));
+            assertEquals(7L, r.get("resumed_at_step"), "the second call resumed from the checkpoint of the stop");
+        }
+        for (String file : List.of("loss.csv", "spectra.json", "kernels/layer1.0.conv1.weight.npy", "kernels/layer4.1.conv2.weight.npy")) {
+            assertArrayEquals(Files.readAllBytes(a.resolve(run.folder()).resolve(file)), Files.readAllBytes(b.resolve(run.folder()).resolve(file)), file);
+        }
+    }
+
+    @Test
+    void badDepthsAreOneLineNamingTheKey() {
+        Map<String, String> f = tiny();
+        f.put("depths", "8,9");
+        ConfigException e = assertThrows(ConfigException.class, () -> config(f));
+        assertTrue(e.getMessage().startsWith("depths: ") && e.getMessage().contains("9 is not one"), e.getMessage());
+        Map<String, String> g = tiny();
+        g.put("dataset", "cifar10");
+        ConfigException e2 = assertThrows(ConfigException.class, () -> config(g));
+        assertTrue(e2.getMessage().startsWith("data-path: "), e2.getMessage());
+    }
+}

@@ -44,6 +44,13 @@ public final class Natives {
             }
         }
         Loader.load(org.bytedeco.pytorch.global.torch.class);
+        if (!Boolean.getBoolean("layerwise.mkldnn")) {
+            // oneDNN's float32 convolution gradients in this libtorch (2.10, JavaCPP 1.5.13) were wrong on the 2-core AVX-512 EPYC
+            // where layerwise is developed: up to 100 % off for conv input gradients on 8x8 maps with 8 channels, while the loss agreed;
+            // finite differences and PyTorch (float32 and float64) agree with each other and with libtorch's native kernels
+            // (ConvScalingCrossCheckTest). Native kernels everywhere, unless -Dlayerwise.mkldnn=true.
+            org.bytedeco.pytorch.global.torch.globalContext().setUserEnabledMkldnn(false);
+        }
         loaded = true;
     }
 }

@@ -42,6 +42,10 @@ final class ConvData {
         Normalization norm = null;
         switch (c.dataset()) {
             case "cifar10" -> {
+                if (c.dataPath().isEmpty()) {
+                    throw new org.layerwise.data.DataException("data-path: the cifar10 data set has no default location; set --data-path to the"
+                            + " folder with data_batch_1.bin ... data_batch_5.bin and test_batch.bin (the binary version from " + CifarReader.SOURCE + ")");
+                }
                 Path p = Path.of(c.dataPath());
                 train = CifarReader.cifar10(p, Split.TRAIN);
                 test = CifarReader.cifar10(p, Split.TEST);

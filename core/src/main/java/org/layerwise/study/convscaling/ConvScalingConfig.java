@@ -56,11 +56,7 @@ public final class ConvScalingConfig extends StudyConfig {
 
     /** Checks what involves several keys or list items; a ConfigException naming the key. */
     void validate() {
-        depths();
-        if (dataset().equals("cifar10") && dataPath().isEmpty()) {
-            throw new ConfigException("data-path: the cifar10 data set has no default location; set --data-path to the folder with"
-                    + " data_batch_1.bin ... data_batch_5.bin and test_batch.bin");
-        }
+        depths(); // a missing data path is found when the data are opened, before anything is written (ConvData)
     }
 
     /** The depths, ascending and distinct; ConfigException naming {@code depths} on a bad item. */

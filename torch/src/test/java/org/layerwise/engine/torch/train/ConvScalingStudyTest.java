@@ -111,7 +111,9 @@ class ConvScalingStudyTest {
         assertTrue(e.getMessage().startsWith("depths: ") && e.getMessage().contains("9 is not one"), e.getMessage());
         Map<String, String> g = tiny();
         g.put("dataset", "cifar10");
-        ConfigException e2 = assertThrows(ConfigException.class, () -> config(g));
+        StudyConfig cifar = config(g); // the settings are valid; the data are missing, which opening says in one line
+        org.layerwise.data.DataException e2 = assertThrows(org.layerwise.data.DataException.class,
+                () -> StudyRegistry.get("scaling-conv").open(cifar, System.out));
         assertTrue(e2.getMessage().startsWith("data-path: "), e2.getMessage());
     }
 }

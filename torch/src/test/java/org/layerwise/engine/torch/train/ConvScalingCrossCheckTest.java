@@ -44,7 +44,7 @@ class ConvScalingCrossCheckTest {
 
     @Test
     void networkTrainingAndSpectraMatchPyTorch(@TempDir Path tmp) throws Exception {
-        String python = python(tmp);
+        String python = ElrCrossCheckTest.python(tmp); // $LAYERWISE_PYTHON or /usr/bin/python3 with torch and numpy, else null
         Assumptions.assumeTrue(python != null, "no Python with torch and numpy ($LAYERWISE_PYTHON or /usr/bin/python3): install python3-torch");
         Path ex = Files.createDirectories(tmp.resolve("exchange"));
         Map<String, long[]> shapes = ConvScalingNet.shapes(DEPTH, WIDTH, 10, 3);
@@ -138,25 +138,6 @@ class ConvScalingCrossCheckTest {
             d[i] = (int) shape[i];
         }
         return d;
-    }
-
-    /** $LAYERWISE_PYTHON or /usr/bin/python3 when it imports torch and numpy, else null. */
-    private static String python(Path dir) throws InterruptedException {
-        for (String c : new String[] {System.getenv("LAYERWISE_PYTHON"), "/usr/bin/python3"}) {
-            if (c == null || c.isBlank()) {
-                continue;
-            }
-            try {
-                Process p = new ProcessBuilder(c, "-c", "import torch, numpy").directory(dir.toFile()).redirectErrorStream(true).start();
-                p.getInputStream().readAllBytes();
-                if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                    return c;
-                }
-            } catch (IOException e) {
-                // not there: try the next
-            }
-        }
-        return null;
     }
 
     private static void run(String python, Path dir, Path exchange) throws IOException, InterruptedException {

@@ -229,7 +229,7 @@ class ElrCrossCheckTest {
     }
 
     /** $LAYERWISE_PYTHON or /usr/bin/python3 when it imports torch and numpy, else null. */
-    private static String python(Path dir) throws InterruptedException {
+    static String python(Path dir) throws InterruptedException {
         List<String> candidates = new ArrayList<>();
         String env = System.getenv("LAYERWISE_PYTHON");
         if (env != null && !env.isBlank()) {

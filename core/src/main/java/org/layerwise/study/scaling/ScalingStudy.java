@@ -10,12 +10,15 @@ import org.layerwise.config.ConfigSpec;
 import org.layerwise.data.Dataset;
 import org.layerwise.engine.FusedKernel;
 import org.layerwise.model.ResidualMlp;
+import org.layerwise.study.Headline;
 import org.layerwise.study.Presets;
 import org.layerwise.study.RunContext;
+import org.layerwise.study.RunCost;
 import org.layerwise.study.RunFolder;
 import org.layerwise.study.RunSpec;
 import org.layerwise.study.Study;
 import org.layerwise.study.StudyConfig;
+import org.layerwise.study.StudyFiles;
 import org.layerwise.study.StudyFolder;
 import org.layerwise.train.EntryPathProbe;
 
@@ -34,6 +37,11 @@ public final class ScalingStudy implements Study {
     private static final Set<String> GRID = Set.of("depth-min", "depth-max", "depth-base", "seeds");
     /** A row of entry paths holds this many entries (5 of A, 5 of b, as the reference). */
     static final int ENTRIES = 10;
+    /** The analysis' files beside the shared ones. */
+    static final StudyFiles FILES = StudyFiles.standard(
+            "metrics.csv", "the statistics of every run",
+            "fits.csv", "every fit across depths",
+            "trend_noise.csv", "the trend/noise decomposition of one entry of the deepest run");
 
     private final Presets presets = Presets.load(NAME);
 
@@ -45,6 +53,35 @@ public final class ScalingStudy implements Study {
     @Override
     public String title() {
         return "depth-scaling study of residual MLPs (Cohen, Cont, Rossier & Xu, ICML 2021)";
+    }
+
+    @Override
+    public String commandSummary() {
+        return "depth-scaling study (Cohen, Cont, Rossier & Xu, ICML 2021)";
+    }
+
+    @Override
+    public RunCost cost() {
+        return ScalingCost.INSTANCE;
+    }
+
+    /** A sweep shows each entry's coverage, regime and exponents, and plots beta of its effective weights (A_k, or |delta_k| A_k). */
+    @Override
+    public Headline headline(Map<String, Object> summary) {
+        Object seq = summary.get("effective_sequence");
+        return new Headline(List.of("coverage", "regime.label", "exponents.*.value", "exponents.*.lower", "exponents.*.upper"),
+                seq == null ? null : "exponents.beta_" + seq, seq == null ? null : "beta_" + seq, "beta of the effective weights");
+    }
+
+    @Override
+    public StudyFiles files() {
+        return FILES;
+    }
+
+    /** layerwise 0.1 wrote the scaling settings alone into config.json. */
+    @Override
+    public boolean ownsUnnamedConfig() {
+        return true;
     }
 
     @Override
@@ -95,7 +132,7 @@ public final class ScalingStudy implements Study {
                 Map<String, Object> settings = new LinkedHashMap<>(shared);
                 settings.put("depth", depth);
                 settings.put("seed-index", s);
-                double cost = 6.0 * c.batchSize() * c.width() * c.width() * depth * c.maxUpdates();
+                double cost = ScalingCost.flops(c, depth);
                 runs.add(new RunSpec(runId(depth, s), "depths/" + runId(depth, s), settings, cost));
             }
         }

@@ -38,10 +38,13 @@ public final class ScalingStudy implements Study {
     /** A row of entry paths holds this many entries (5 of A, 5 of b, as the reference). */
     static final int ENTRIES = 10;
     /** The analysis' files beside the shared ones. */
+    static final String METRICS = "metrics.csv";
+    static final String FITS = "fits.csv";
+    static final String TREND_NOISE = "trend_noise.csv";
     static final StudyFiles FILES = StudyFiles.standard(
-            "metrics.csv", "the statistics of every run",
-            "fits.csv", "every fit across depths",
-            "trend_noise.csv", "the trend/noise decomposition of one entry of the deepest run");
+            METRICS, "the statistics of every run",
+            FITS, "every fit across depths",
+            TREND_NOISE, "the trend/noise decomposition of one entry of the deepest run");
 
     private final Presets presets = Presets.load(NAME);
 

@@ -1,7 +1,6 @@
 package org.layerwise.study.elr;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -12,6 +12,7 @@ import org.layerwise.engine.FusedKernel;
 import org.layerwise.model.ResidualMlp;
 import org.layerwise.study.Headline;
 import org.layerwise.study.Presets;
+import org.layerwise.study.Resources;
 import org.layerwise.study.RunContext;
 import org.layerwise.study.RunCost;
 import org.layerwise.study.RunFolder;
@@ -176,8 +177,8 @@ public final class ScalingStudy implements Study {
                     long kept = ((epochs + every - 1) / every) * EntryPathProbe.bytesPerRow(ENTRIES, depth);
                     disk += kept;
                     note = String.format("entry paths of %s: up to %,d epochs x %d entries x %,d layers = %s in full; recording every %s epoch: at most %s"
-                            + " (entry-paths-budget-mib %d)", run.id(), epochs, ENTRIES, depth, org.layerwise.study.StudyRunner.bytes(full),
-                            every == 1 ? "" : ordinal(every), org.layerwise.study.StudyRunner.bytes(kept), c.entryPathsBudgetBytes() >> 20);
+                            + " (entry-paths-budget-mib %d)", run.id(), epochs, ENTRIES, depth, Resources.bytes(full),
+                            every == 1 ? "" : ordinal(every), Resources.bytes(kept), c.entryPathsBudgetBytes() >> 20);
                 }
                 return new Footprint(heap, disk, c.maxUpdates(), note);
             }

@@ -2,7 +2,6 @@ package org.layerwise.study.scaling;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -122,7 +121,7 @@ public final class ScalingStudy implements Study {
 
     /** Run folder name of a (depth, seed index). */
     public static String runId(int depth, int seedIndex) {
-        return String.format("L%05d-s%d", depth, seedIndex);
+        return new ScalingRun(depth, seedIndex).id();
     }
 
     @Override
@@ -133,20 +132,10 @@ public final class ScalingStudy implements Study {
         List<RunSpec> runs = new ArrayList<>();
         for (int depth : c.depths()) {
             for (int s = 0; s < c.seeds(); s++) {
-                Map<String, Object> settings = new LinkedHashMap<>(shared);
-                settings.put("depth", depth);
-                settings.put("seed-index", s);
-                double cost = ScalingCost.flops(c, depth);
-                runs.add(new RunSpec(runId(depth, s), "depths/" + runId(depth, s), settings, cost));
+                runs.add(new ScalingRun(depth, s).spec(shared, ScalingCost.flops(c, depth)));
             }
         }
         return runs;
-    }
-
-    /** The run whose entry paths are recorded: the deepest depth, seed 0. */
-    static boolean recordsEntryPaths(ScalingConfig c, int depth, int seedIndex) {
-        List<Integer> d = c.depths();
-        return seedIndex == 0 && depth == d.get(d.size() - 1);
     }
 
     /** Epochs a run can take at most: Tmax updates over N/B batches per epoch. */
@@ -162,8 +151,8 @@ public final class ScalingStudy implements Study {
         return new Session() {
             @Override
             public Footprint footprint(RunSpec run) {
-                int depth = (Integer) run.settings().get("depth");
-                int seedIndex = (Integer) run.settings().get("seed-index");
+                ScalingRun r = ScalingRun.of(run);
+                int depth = r.depth();
                 ResidualMlp net = new ResidualMlp(depth, c.width(), c.activation(), c.delta());
                 long params = net.parameterCount();
                 // activations (twice for float64), float32 + float64 weights, gradient, optimizer state, checkpoint buffer
@@ -171,7 +160,7 @@ public final class ScalingStudy implements Study {
                 long epochs = maxEpochs(c);
                 long disk = 4L * params + 8L * params * 3 /* checkpoint with optimizer state */ + 40L * epochs + 100L * depth;
                 String note = "";
-                if (recordsEntryPaths(c, depth, seedIndex)) {
+                if (r.recordsEntryPaths(c)) {
                     long full = epochs * EntryPathProbe.bytesPerRow(ENTRIES, depth);
                     int every = EntryPathProbe.thinning(epochs, ENTRIES, depth, c.entryPathsBudgetBytes());
                     long kept = ((epochs + every - 1) / every) * EntryPathProbe.bytesPerRow(ENTRIES, depth);
@@ -185,9 +174,8 @@ public final class ScalingStudy implements Study {
 
             @Override
             public Map<String, Object> run(RunSpec run, RunFolder folder, RunContext ctx) {
-                int depth = (Integer) run.settings().get("depth");
-                int seedIndex = (Integer) run.settings().get("seed-index");
-                return DepthRun.run(c, data, depth, seedIndex, run.fingerprint(), folder, ctx, recordsEntryPaths(c, depth, seedIndex));
+                ScalingRun r = ScalingRun.of(run);
+                return DepthRun.run(c, data, r.depth(), r.seedIndex(), run.fingerprint(), folder, ctx, r.recordsEntryPaths(c));
             }
 
             @Override

@@ -52,33 +52,46 @@ final class StudyCommand {
         StringBuilder sb = new StringBuilder();
         byWord().forEach((word, studies) -> {
             Study one = alone(studies);
+            List<Study> group = grouped(studies);
             if (one != null) {
                 sb.append(String.format("  %-25s %s%n", word, one.commandSummary()));
-            } else {
-                sb.append(String.format("  %-25s %s:%n", word + " <study>", studies.get(0).commandSummary()));
-                sb.append(String.format("  %-25s %s%n", "", String.join(", ", words(studies))));
+            }
+            if (!group.isEmpty()) {
+                sb.append(String.format("  %-25s %s:%n", word + " <study>", group.get(0).commandSummary()));
+                sb.append(String.format("  %-25s %s%n", "", String.join(", ", words(group))));
             }
         });
         return sb.toString();
     }
 
-    /** {@code layerwise WORD ...}: the study of that word, or of the group WORD ({@code layerwise elr train ...}). */
+    /**
+     * {@code layerwise WORD ...}: a study of the group WORD when the next word names one ({@code layerwise elr
+     * train ...}), else the study whose command is WORD alone; a word may serve both.
+     */
     static int dispatch(String word, List<String> args, PrintStream out, boolean terminal) {
         List<Study> studies = byWord().get(word);
+        List<Study> group = grouped(studies);
+        if (!args.isEmpty()) {
+            for (Study s : group) {
+                if (s.command().get(1).equals(args.get(0))) {
+                    return run(s, args.subList(1, args.size()), out, terminal);
+                }
+            }
+        }
         Study one = alone(studies);
         if (one != null) {
             return run(one, args, out, terminal);
         }
         if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
-            out.print(groupHelp(word, studies));
+            out.print(groupHelp(word, group));
             return args.isEmpty() ? Main.USAGE : 0;
         }
-        for (Study s : studies) {
-            if (s.command().get(1).equals(args.get(0))) {
-                return run(s, args.subList(1, args.size()), out, terminal);
-            }
-        }
-        throw new ConfigException("unknown study '" + ConfigException.quote(args.get(0)) + "'; studies: " + String.join(", ", words(studies)));
+        throw new ConfigException("unknown study '" + ConfigException.quote(args.get(0)) + "'; studies: " + String.join(", ", words(group)));
+    }
+
+    /** The studies of a word that sit in its group (two-word commands). */
+    private static List<Study> grouped(List<Study> studies) {
+        return studies.stream().filter(s -> s.command().size() == 2).toList();
     }
 
     /** The second words of a group's studies. */

@@ -12,15 +12,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.layerwise.bench.StudyBenchmark;
 import org.layerwise.config.ConfigException;
-import org.layerwise.config.ConfigSpec;
 import org.layerwise.data.DataException;
 import org.layerwise.io.EnvironmentException;
 import org.layerwise.study.Provenance;
-import org.layerwise.study.Study;
-import org.layerwise.study.StudyConfig;
-import org.layerwise.study.StudyConfigs;
-import org.layerwise.study.StudyRegistry;
 import org.layerwise.study.StudyRunner;
 
 /**
@@ -35,28 +31,36 @@ public final class Main {
     static final int STOPPED = 130;
     static final int BUG = 70;
 
-    private static final String HELP = """
-            layerwise: layer-by-layer weight dynamics and depth scaling of deep residual networks
+    /** The top-level help: the fixed commands, and every registered study's command from the registry. */
+    static String help() {
+        return """
+                layerwise: layer-by-layer weight dynamics and depth scaling of deep residual networks
 
-            usage: layerwise <command> [options]
+                usage: layerwise <command> [options]
 
-            commands:
-              demo                      one finding of each paper in minutes (the ELR warm-up, the smooth depth limit)
-              reproduce                 every headline claim of both papers, tested: a verdict per claim (--scale quick|full|paper)
-              scaling                   depth-scaling study (Cohen, Cont, Rossier & Xu, ICML 2021)
-              elr <study>               weight dynamics of normalized ResNets (Mehmeti-Göpel & Wand, ICML 2024):
-                                        train, model-check, critical-lr, trainability, constant-lr
-              sweep plan|run|submit ... grids of study runs from one spec, on this machine or a Slurm cluster
-              report <study-folder>     redraw the analysis, plots and report.html of any study folder
-              bench scaling-kernel      fused kernel vs libtorch eager: ms per training step, memory
-              bench study               a scaling grid end to end beside the same grid in Python PyTorch
-              bench resnet              ResNet-56 step time vs Python PyTorch, ELR probe overhead, peak RSS
-              test                      run the test suite (the launcher runs Maven)
+                commands:
+                  demo                      one finding of each paper in minutes (the ELR warm-up, the smooth depth limit)
+                  reproduce                 every headline claim of both papers, tested: a verdict per claim (--scale quick|full|paper)
+                %s  sweep plan|run|submit ... grids of study runs from one spec, on this machine or a Slurm cluster
+                  report <study-folder>     redraw the analysis, plots and report.html of any study folder
+                  bench scaling-kernel      fused kernel vs libtorch eager: ms per training step, memory
+                  bench study               a scaling grid end to end beside the same grid in Python PyTorch
+                  bench resnet              ResNet-56 step time vs Python PyTorch, ELR probe overhead, peak RSS
+                  test                      run the test suite (the launcher runs Maven)
 
-            options everywhere: -h/--help (this or a command's help), --version
+                options everywhere: -h/--help (this or a command's help), --version
 
-            'layerwise <command> --help' describes each command's options.
-            """;
+                'layerwise <command> --help' describes each command's options.
+                """.formatted(StudyCommand.helpLines());
+    }
+
+    /** The commands, for the message on an unknown one. */
+    private static String commands() {
+        List<String> c = new ArrayList<>(List.of("demo", "reproduce"));
+        c.addAll(StudyCommand.byWord().keySet());
+        c.addAll(List.of("sweep", "report", "bench", "test"));
+        return String.join(", ", c);
+    }
 
     private Main() {
     }
@@ -71,12 +75,12 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
         if (args.length == 0) {
-            out.print(HELP);
+            out.print(help());
             return USAGE;
         }
         String cmd = args[0];
         if (cmd.equals("--help") || cmd.equals("-h") || cmd.equals("help")) {
-            out.print(HELP);
+            out.print(help());
             return 0;
         }
         if (cmd.equals("--version") || cmd.equals("version")) {
@@ -86,16 +90,16 @@ public final class Main {
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         try {
             return switch (cmd) {
-                case "scaling" -> SweepCommand.hasExecutor(rest) ? SweepCommand.study(StudyRegistry.get("scaling"), rest, out, terminal)
-                        : study(StudyRegistry.get("scaling"), rest, out, terminal, null);
-                case "elr" -> elr(rest, out, terminal);
                 case "demo" -> demo(rest, out, terminal);
                 case "reproduce" -> ReproduceCommand.run(rest, out, terminal);
                 case "report" -> report(rest, out);
                 case "bench" -> bench(rest, out);
                 case "sweep" -> SweepCommand.run(rest, out, terminal);
                 default -> {
-                    err.println("layerwise: unknown command '" + cmd + "'; commands: demo, reproduce, scaling, elr, sweep, report, bench, test (see layerwise --help)");
+                    if (StudyCommand.byWord().containsKey(cmd)) {
+                        yield StudyCommand.dispatch(cmd, rest, out, terminal);
+                    }
+                    err.println("layerwise: unknown command '" + cmd + "'; commands: " + commands() + " (see layerwise --help)");
                     yield USAGE;
                 }
             };
@@ -172,128 +176,9 @@ public final class Main {
         return m;
     }
 
-    private static String optionHelp(ConfigSpec spec) {
-        StringBuilder sb = new StringBuilder();
-        for (ConfigSpec.Key k : spec.keys()) {
-            sb.append(String.format("  --%-22s %s%n  %-24s %s; default %s%n", k.name(), k.help(), "", k.allowed(),
-                    k.defaultValue() == null || k.defaultValue().toString().isEmpty() ? "(none)" : k.defaultValue()));
-        }
-        return sb.toString();
-    }
-
-    private static String studyHelp(Study study, String command) {
-        StringBuilder presets = new StringBuilder();
-        study.presets().all().values().forEach(p -> presets.append(String.format("  %-17s %s%n", p.name(), p.description())));
-        return """
-                layerwise %s [--preset NAME] [--config FILE] [--out FOLDER] [--wait] [--no-repair] [--index I] [--KEY VALUE ...]
-
-                %s.
-                Settings are applied in order: defaults, --preset, --config (JSON or YAML), then --KEY VALUE flags; every value is
-                checked before anything is written. Running the same command again resumes: finished runs are verified and skipped,
-                interrupted ones continue from their checkpoint, damaged ones are redone (--no-repair: listed, and nothing is run).
-
-                  --out FOLDER     the study folder (default runs/%s-<preset or 'custom'>); one process at a time owns it
-                  --wait           if another process owns the folder, wait for it instead of stopping
-                  --no-repair      stop with a list of damaged runs instead of redoing them
-                  --index I        train only run I (0-based) of the study's plan, no analysis: what cluster executors call
-                  --executor slurm hand the runs to Slurm as one job array, wait, then report (options: layerwise sweep --help)
-
-                presets (%s):
-                %s
-                settings:
-                %s""".formatted(command, capitalise(study.title()), study.name(), study.presets().resource(), presets, optionHelp(study.spec()));
-    }
-
-    private static String capitalise(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-    }
-
-    static int study(Study study, List<String> args, PrintStream out, boolean terminal, String command) {
-        String name = command == null ? study.name() : command;
-        Map<String, String> own = new LinkedHashMap<>();
-        own.put("preset", null);
-        own.put("config", null);
-        own.put("out", null);
-        own.put("help", null);
-        own.put("index", null);
-        List<String> positional = new ArrayList<>();
-        Map<String, String> f = flags(args, own, List.of("wait", "no-repair"), positional);
-        if (own.get("help") != null) {
-            out.print(studyHelp(study, name));
-            return 0;
-        }
-        if (!positional.isEmpty()) {
-            throw new ConfigException("unexpected argument '" + positional.get(0) + "'; settings are given as --key value");
-        }
-        String preset = own.get("preset");
-        StudyConfig cfg = StudyConfigs.resolve(study, preset, own.get("config") == null ? null : Path.of(own.get("config")), f);
-        Path outDir = outputFolder(own.get("out"), "runs/" + study.name() + "-" + (preset == null ? "custom" : preset));
-        List<String> cl = new ArrayList<>(List.of("layerwise", name));
-        cl.addAll(args);
-        StudyRunner.Options opts = new StudyRunner.Options(own.get("wait") != null, own.get("no-repair") == null, cl, terminal, true);
-        StudyRunner runner = new StudyRunner(study, cfg, outDir, opts, out);
-        if (own.get("index") != null) {
-            int index = parseIndex(own.get("index"));
-            StudyRunner.Outcome o = runner.runOne(index);
-            return o.failedRuns().isEmpty() ? 0 : ENVIRONMENT;
-        }
-        StudyRunner.Outcome o = runner.runAll();
-        study.verdictLines(o.summary()).forEach(out::println);
-        out.println("report: " + outDir.resolve("report.html").toAbsolutePath());
-        String failure = study.failure(o.summary());
-        if (!o.failedRuns().isEmpty()) {
-            out.println(o.failedRuns().size() + " run(s) failed: " + String.join(" | ", o.failedRuns()));
-            return ENVIRONMENT;
-        }
-        if (failure != null) {
-            out.println("layerwise " + name + ": " + failure);
-            return ENVIRONMENT;
-        }
-        return 0;
-    }
-
-    private static int parseIndex(String raw) {
-        try {
-            int i = Integer.parseInt(raw.trim());
-            if (i < 0) {
-                throw new NumberFormatException();
-            }
-            return i;
-        } catch (NumberFormatException e) {
-            throw new ConfigException("index: '" + raw + "' is not valid; allowed: an integer ≥ 0");
-        }
-    }
-
     /** The output folder a user named: never empty, never an existing file. */
     static Path outputFolder(String raw, String fallback) {
         return org.layerwise.config.OutputFolder.check("out", raw == null ? fallback : raw);
-    }
-
-    /** The ELR studies, by their name after "elr-". */
-    static final List<String> ELR_STUDIES = List.of("train", "model-check", "critical-lr", "trainability", "constant-lr");
-
-    static int elr(List<String> args, PrintStream out, boolean terminal) {
-        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
-            StringBuilder sb = new StringBuilder("""
-                    layerwise elr <study> [--preset quick|paper] [--out FOLDER] [--KEY VALUE ...]
-
-                    Per-layer effective learning rates (ELRs) of BatchNorm ResNets with and without residual connections
-                    (Mehmeti-Göpel & Wand, ICML 2024). Every study has a quick preset (CPU, minutes, Fashion-MNIST offline)
-                    and a paper preset (GPU scale). 'layerwise elr <study> --help' lists its settings.
-
-                    studies:
-                    """);
-            for (String s : ELR_STUDIES) {
-                sb.append(String.format("  %-13s %s%n", s, StudyRegistry.get("elr-" + s).title()));
-            }
-            out.print(sb);
-            return args.isEmpty() ? USAGE : 0;
-        }
-        String name = args.get(0);
-        if (!ELR_STUDIES.contains(name)) {
-            throw new ConfigException("unknown study '" + name + "'; studies: " + String.join(", ", ELR_STUDIES));
-        }
-        return study(StudyRegistry.get("elr-" + name), args.subList(1, args.size()), out, terminal, "elr " + name);
     }
 
     /** The claims the demo tests: one finding of each paper (the ELR warm-up on deep no-short ResNets; the smooth depth limit). */
@@ -319,7 +204,7 @@ public final class Main {
         }
         Path base = outputFolder(own.get("out"), "runs/demo");
         String claims = DEMO_CLAIMS;
-        if (!Files.isDirectory(Path.of(org.layerwise.study.elr.ElrConfig.FASHION_MNIST))) {
+        if (!Files.isDirectory(org.layerwise.data.image.IdxImages.FASHION_MNIST_DEBIAN)) {
             out.println("note: Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist), so the demo tests only claim 6;"
                     + " the ELR claim needs real images");
             claims = "6";
@@ -344,14 +229,7 @@ public final class Main {
         List<String> cl = new ArrayList<>(List.of("layerwise", "report"));
         cl.addAll(args);
         StudyRunner.Report r = StudyRunner.report(dir, own.get("wait") != null, cl, out);
-        r.study().verdictLines(r.summary()).forEach(out::println);
-        out.println("report: " + dir.resolve("report.html").toAbsolutePath());
-        String failure = r.study().failure(r.summary());
-        if (failure != null) {
-            out.println("layerwise report: " + failure);
-            return ENVIRONMENT; // the same verdict as the study's own run gave
-        }
-        return 0;
+        return StudyCommand.finish(r.study(), "report", r.summary(), null, dir, out); // the same verdict as the study's own run gave
     }
 
     static int bench(List<String> args, PrintStream out) {

@@ -116,11 +116,8 @@ final class ReproduceCommand {
         if (wait) {
             a.add("--wait");
         }
-        if (!executor.isEmpty()) {
-            a.addAll(executor);
-            return SweepCommand.study(study, a, out, terminal);
-        }
-        return Main.study(study, a, out, terminal, use.study().startsWith("elr-") ? "elr " + use.study().substring(4) : null);
+        a.addAll(executor); // none: the study trains here
+        return StudyCommand.run(study, a, out, terminal);
     }
 
     static void list(Reproduction r, List<Claim> claims, PrintStream out) {

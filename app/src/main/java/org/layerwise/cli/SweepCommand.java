@@ -12,10 +12,6 @@ import org.layerwise.sweep.CostModel;
 import org.layerwise.sweep.LocalExecutor;
 import org.layerwise.sweep.Manifest;
 import org.layerwise.sweep.Sweep;
-import org.layerwise.study.Study;
-import org.layerwise.study.StudyConfig;
-import org.layerwise.study.StudyConfigs;
-import org.layerwise.study.StudyRunner;
 import org.layerwise.sweep.Slurm;
 import org.layerwise.sweep.SweepCollect;
 import org.layerwise.sweep.SweepFolder;
@@ -64,7 +60,7 @@ final class SweepCommand {
                   per entry, summary figures) and report.html
 
             The same spec runs on a laptop (sweep run) and on a Slurm cluster (sweep submit --slurm) unchanged; a study's
-            own grid goes to Slurm with `layerwise scaling --executor slurm [the Slurm options above] [--poll-seconds S]`.
+            own grid goes to Slurm with `layerwise <study> --executor slurm [the Slurm options above] [--poll-seconds S]`.
             """;
 
     private SweepCommand() {
@@ -221,99 +217,6 @@ final class SweepCommand {
         List<String> positional = parsed.positional();
         SweepFolder f = sweepFolder("collect", positional, own.get("out"));
         SweepCollect.collect(f, Map.of(), commandLine, out);
-        return 0;
-    }
-
-    /** Whether a study command asks for an executor ({@code --executor NAME} or {@code --executor=NAME}). */
-    static boolean hasExecutor(List<String> args) {
-        return args.stream().anyMatch(a -> a.equals("--executor") || a.startsWith("--executor="));
-    }
-
-    /**
-     * {@code layerwise STUDY --executor local|slurm ...}: local is the study's usual run; slurm hands the
-     * study's own grid to Slurm as one array (a sweep of one entry whose folder is the study folder),
-     * waits for it by polling squeue and the run folders, then analyses the folder as usual.
-     */
-    static int study(Study study, List<String> args, PrintStream out, boolean terminal) {
-        Map<String, String> own = new LinkedHashMap<>();
-        own.put("executor", null);
-        SLURM_OPTIONS.forEach(k -> own.put(k, null));
-        List<String> studyArgs = new ArrayList<>();
-        List<String> slurmArgs = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            String key = a.startsWith("--") ? a.substring(2).replaceFirst("=.*", "") : "";
-            if (own.containsKey(key)) {
-                slurmArgs.add(a);
-                if (!a.contains("=") && i + 1 < args.size()) {
-                    slurmArgs.add(args.get(++i));
-                }
-            } else if (a.equals("--dry-run")) {
-                slurmArgs.add(a);
-            } else {
-                studyArgs.add(a);
-            }
-        }
-        Main.flags(slurmArgs, own, List.of("dry-run"), new ArrayList<>());
-        String executor = own.get("executor");
-        if ("local".equals(executor)) {
-            if (slurmArgs.size() > 2) {
-                throw new ConfigException("executor: the Slurm options need --executor slurm");
-            }
-            return Main.study(study, studyArgs, out, terminal, null);
-        }
-        if (!"slurm".equals(executor)) {
-            throw new ConfigException("executor: unknown value '" + ConfigException.quote(String.valueOf(executor)) + "'; allowed: one of local, slurm");
-        }
-        Map<String, String> sOwn = new LinkedHashMap<>();
-        sOwn.put("preset", null);
-        sOwn.put("config", null);
-        sOwn.put("out", null);
-        sOwn.put("help", null);
-        List<String> positional = new ArrayList<>();
-        Map<String, String> settings = Main.flags(studyArgs, sOwn, List.of("wait", "no-repair"), positional);
-        if (sOwn.get("help") != null) {
-            out.print(HELP);
-            return 0;
-        }
-        if (!positional.isEmpty()) {
-            throw new ConfigException("unexpected argument '" + ConfigException.quote(positional.get(0)) + "'; settings are given as --key value");
-        }
-        String preset = sOwn.get("preset");
-        StudyConfig cfg = StudyConfigs.resolve(study, preset, sOwn.get("config") == null ? null : Path.of(sOwn.get("config")), settings);
-        String name = study.name() + "-" + (preset == null ? "custom" : preset);
-        Path dir = Main.outputFolder(sOwn.get("out"), "runs/" + name);
-        Slurm.Options opts = slurmOptions(own, own.get("dry-run") != null);
-        double poll = pollSeconds(own.get("poll-seconds"));
-        List<String> cl = new ArrayList<>(List.of("layerwise", study.name()));
-        cl.addAll(args);
-        // checks the folder holds this study with these settings (or is new) and records config.json, before anything is submitted
-        new StudyRunner(study, cfg, dir, StudyRunner.Options.defaults(cl), out).participate(sOwn.get("wait") != null).close();
-        Manifest m = Manifest.single(cfg, name);
-        SweepFolder sweep = new SweepFolder(dir);
-        sweep.writeManifest(m);
-        Sweep.printEstimate(m, new CostModel.Rate(0, ""), out);
-        Slurm.submit(sweep, m, opts, out);
-        if (opts.dryRun()) {
-            return 0;
-        }
-        SweepStatus.Report r = Slurm.waitFor(sweep, Map.of(), poll, out);
-        StudyRunner.Report rep = StudyRunner.report(dir, true, cl, out);
-        study.verdictLines(rep.summary()).forEach(out::println);
-        out.println("report: " + dir.resolve("report.html").toAbsolutePath());
-        List<SweepStatus.Run> bad = new ArrayList<>(r.in(SweepStatus.State.FAILED));
-        bad.addAll(r.in(SweepStatus.State.INTERRUPTED));
-        bad.addAll(r.in(SweepStatus.State.DAMAGED));
-        if (!bad.isEmpty()) {
-            out.println(bad.size() + " run(s) did not finish on Slurm: " + String.join(" | ", bad.stream().map(x -> x.slot().runId() + ": " + x.state().word()
-                    + (x.detail().isEmpty() ? "" : " (" + x.detail() + ")")).toList()) + "; run the same command again to resubmit them");
-            return Main.ENVIRONMENT;
-        }
-        String failure = study.failure(rep.summary());
-        if (failure != null) {
-            out.println("layerwise " + study.name() + ": " + failure);
-            return Main.ENVIRONMENT;
-        }
         return 0;
     }
 

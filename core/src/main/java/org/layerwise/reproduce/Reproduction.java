@@ -16,6 +16,7 @@ import org.layerwise.io.Json;
 import org.layerwise.study.Study;
 import org.layerwise.study.StudyConfig;
 import org.layerwise.study.StudyConfigs;
+import org.layerwise.study.StudyFiles;
 import org.layerwise.study.StudyRegistry;
 
 /**
@@ -29,7 +30,7 @@ import org.layerwise.study.StudyRegistry;
  */
 public final class Reproduction {
     public static final String CLAIMS_JSON = "claims.json";
-    public static final String REPORT = "report.html";
+    public static final String REPORT = StudyFiles.REPORT;
     /** Where the studies' folders go, under the reproduction folder. */
     public static final String STUDIES = "studies";
 
@@ -150,7 +151,7 @@ public final class Reproduction {
         List<Evidence> ev = new ArrayList<>();
         for (StudyUse u : s.uses()) {
             Path folder = out.resolve(STUDIES).resolve(u.folderName());
-            Path summary = folder.resolve("summary.json");
+            Path summary = StudyRegistry.get(u.study()).files().summary(folder);
             if (!Files.isRegularFile(summary)) {
                 Integer rc = codes.get(u.folderName());
                 String why = rc == null ? "the study has not run yet" : "the study stopped with exit code " + rc + " before its summary";

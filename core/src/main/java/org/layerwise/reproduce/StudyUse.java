@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.layerwise.study.StudyRegistry;
 
 /**
  * One study a claim needs: the study's name, a preset of it and settings over the preset (applied as
@@ -62,7 +63,7 @@ public record StudyUse(String study, String preset, Map<String, String> settings
     /** The equivalent command line, for the page and for the user who wants to run it alone. */
     public String command() {
         StringBuilder sb = new StringBuilder("./layerwise ");
-        sb.append(study.startsWith("elr-") ? "elr " + study.substring(4) : study).append(" --preset ").append(preset);
+        sb.append(String.join(" ", StudyRegistry.get(study).command())).append(" --preset ").append(preset);
         settings.forEach((k, v) -> sb.append(" --").append(k).append(' ').append(v.contains(" ") ? "'" + v + "'" : v));
         return sb.toString();
     }

@@ -65,6 +65,44 @@ public interface Study {
         return null;
     }
 
+    /**
+     * The words after {@code layerwise} that run this study: one word is a command of its own
+     * ({@code scaling}); two put it in a group ({@code elr train}), which {@code layerwise elr --help} lists.
+     */
+    default List<String> command() {
+        return List.of(name());
+    }
+
+    /** The study's line in {@code layerwise --help}; in a group, the group's line (every study of the group says the same). */
+    default String commandSummary() {
+        return title();
+    }
+
+    /** For a study in a group: what the group's studies share, a paragraph {@code layerwise GROUP --help} prints above their list. */
+    default String groupHelp() {
+        return "";
+    }
+
+    /** What the costs of its runs count and how fast this machine does them, for a sweep's estimate before it runs. */
+    default RunCost cost() {
+        return RunCost.RELATIVE;
+    }
+
+    /** What a sweep shows of one entry's summary (read back from its summary.json): table columns and the figure it plots. */
+    default Headline headline(Map<String, Object> summary) {
+        return Headline.DEFAULT;
+    }
+
+    /** The files {@link #analyse} writes: the summary, the report and the plots under the shared names, and the study's own. */
+    default StudyFiles files() {
+        return StudyFiles.STANDARD;
+    }
+
+    /** Whether a config.json that names no study is this study's (layerwise 0.1 wrote one study's settings alone). */
+    default boolean ownsUnnamedConfig() {
+        return false;
+    }
+
     /** What training needs: the loaded data and engine of one study invocation. */
     interface Session extends AutoCloseable {
         /** Memory, disk and relative cost of one run, before it starts. */

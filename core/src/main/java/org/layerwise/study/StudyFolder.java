@@ -41,7 +41,7 @@ public final class StudyFolder {
         return Files.isRegularFile(dir.resolve(CONFIG));
     }
 
-    /** The study that made the folder and its raw settings. Folders from before the study framework hold only scaling settings. */
+    /** The study that made the folder and its raw settings. Folders from before the study framework hold one study's settings alone ({@link Study#ownsUnnamedConfig}). */
     public record Saved(String study, JsonNode settings) {
     }
 
@@ -55,7 +55,13 @@ public final class StudyFolder {
         if (n.has("study") && n.has("settings")) {
             return new Saved(n.get("study").asText(), n.get("settings"));
         }
-        return new Saved("scaling", n); // layerwise 0.1 wrote the scaling settings alone
+        // layerwise 0.1 wrote one study's settings alone: the study that says it owns such a folder
+        for (Study s : StudyRegistry.all().values()) {
+            if (s.ownsUnnamedConfig()) {
+                return new Saved(s.name(), n);
+            }
+        }
+        throw new ConfigException(dir.resolve(CONFIG) + " names no study (no \"study\" field) and no study reads such a folder");
     }
 
     public void writeConfig(StudyConfig c) {

@@ -2,6 +2,7 @@ package org.layerwise.sweep;
 
 import org.layerwise.study.CheckpointPeek;
 import org.layerwise.study.LocalScheduler;
+import org.layerwise.study.Participant;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.layerwise.io.EnvironmentException;
 import org.layerwise.study.FolderLock;
 import org.layerwise.study.RunFolder;
+import org.layerwise.study.Resources;
 import org.layerwise.study.RunSpec;
 import org.layerwise.study.Study;
 import org.layerwise.study.StudyConfig;
@@ -23,7 +25,7 @@ import org.layerwise.study.StudyRunner;
  * Runs a whole sweep on this machine, the default executor: every run of every entry through one
  * {@link LocalScheduler} (bounded concurrency, a thread budget, longest first, the critical path
  * given the free threads), each through the same per-run path as {@code run-one}
- * ({@link StudyRunner.Participant#train}: run lock, verification, resume). Idempotent: complete runs
+ * ({@link Participant#train}: run lock, verification, resume). Idempotent: complete runs
  * are verified and skipped, interrupted ones resume, damaged ones are redone, so running it again
  * after a kill, a crash or a fix does only what is missing. One failing run is reported and the
  * others go on. The sweep folder's lock keeps a second local executor out (it waits with
@@ -75,7 +77,7 @@ public final class LocalExecutor {
         final Manifest.Entry entry;
         final StudyRunner runner;
         final List<RunSpec> plan;
-        StudyRunner.Participant participant;
+        Participant participant;
         int remaining;
         int inUse;
         long lastUsed;
@@ -126,7 +128,7 @@ public final class LocalExecutor {
                 h.remaining = todo.size();
                 // footprints need the study's data: load it once per entry now, and again when its runs start
                 Map<Integer, Study.Footprint> footprints = new LinkedHashMap<>();
-                try (StudyRunner.Participant p = runner.participate(true)) {
+                try (Participant p = runner.participate(true)) {
                     for (int j : todo) {
                         footprints.put(j, p.footprint(j));
                         if (footprints.get(j).heapBytes() > heaviest) {
@@ -140,10 +142,10 @@ public final class LocalExecutor {
                     tasks.add(task(h, slot, footprints.get(j).heapBytes(), requested, progress, failed, trained));
                 }
             }
-            long heap = (long) (0.85 * Runtime.getRuntime().maxMemory());
+            long heap = Resources.usableHeap();
             if (heaviest > heap) {
                 throw new EnvironmentException(String.format("memory: run %s needs about %s of Java heap, but only %s is usable"
-                        + " (set LAYERWISE_HEAP, e.g. LAYERWISE_HEAP=20g)", heaviestRun, StudyRunner.bytes(heaviest), StudyRunner.bytes(heap)));
+                        + " (set LAYERWISE_HEAP, e.g. LAYERWISE_HEAP=20g)", heaviestRun, Resources.bytes(heaviest), Resources.bytes(heap)));
             }
             log.printf("sweep '%s': %d runs in %d entr%s, %d already complete; %d to train on %d thread(s), at most %d at a time, %s;"
                             + " output %s%n", manifest.sweep(), manifest.size(), manifest.entries().size(), manifest.entries().size() == 1 ? "y" : "ies", complete, tasks.size(), options.threads(),
@@ -197,7 +199,7 @@ public final class LocalExecutor {
 
             @Override
             public LocalScheduler.Outcome run(int threads) {
-                StudyRunner.Participant p = acquire(h);
+                Participant p = acquire(h);
                 boolean finished = false;
                 try {
                     long t0 = System.nanoTime();
@@ -232,7 +234,7 @@ public final class LocalExecutor {
     }
 
     /** The entry's participant, opened (shared study lock) on first use; bounds the sessions kept open. */
-    private synchronized StudyRunner.Participant acquire(Handle h) {
+    private synchronized Participant acquire(Handle h) {
         if (h.participant == null) {
             h.participant = h.runner.participate(true);
             open.add(h);

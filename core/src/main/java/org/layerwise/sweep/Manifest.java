@@ -120,7 +120,7 @@ public record Manifest(String sweep, String study, String source, List<String> a
                     runs.stream().map(RunSpec::folder).toList(), runs.stream().map(RunSpec::cost).toList(), first));
             first += runs.size();
         }
-        return new Manifest(spec.name(), study.name(), spec.source(), spec.axisKeys(), entries, CostModel.unit(study.name()));
+        return new Manifest(spec.name(), study.name(), spec.source(), spec.axisKeys(), entries, CostModel.unit(study));
     }
 
     /** A manifest of one study config in {@code folder} itself (folder "."): how a study hands its own grid to an executor. */
@@ -129,7 +129,7 @@ public record Manifest(String sweep, String study, String source, List<String> a
         List<RunSpec> runs = study.plan(config);
         Entry e = new Entry(config.study(), config.study(), Map.of(), ".", config.asMap(), runs.stream().map(RunSpec::id).toList(),
                 runs.stream().map(RunSpec::folder).toList(), runs.stream().map(RunSpec::cost).toList(), 0);
-        return new Manifest(name, study.name(), "(command line)", List.of(), List.of(e), CostModel.unit(study.name()));
+        return new Manifest(name, study.name(), "(command line)", List.of(), List.of(e), CostModel.unit(study));
     }
 
     /** Total number of runs. */

@@ -1,5 +1,6 @@
 package org.layerwise.sweep;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,6 +23,7 @@ import org.layerwise.io.Csv;
 import org.layerwise.io.EnvironmentException;
 import org.layerwise.io.Json;
 import org.layerwise.study.Fingerprints;
+import org.layerwise.study.Headline;
 import org.layerwise.study.RunFolder;
 import org.layerwise.study.RunSpec;
 import org.layerwise.study.Study;
@@ -38,7 +40,7 @@ import org.layerwise.study.StudyRunner;
  *   <li>{@code entries.csv}/{@code entries.json}: one row per entry: axis values, coverage and the
  *       scalar figures of its summary (exponents with intervals, regime ...);</li>
  *   <li>{@code report.html}: self-contained, plain tables and one cross-run plot drawn with
- *       {@link Chart} (a headline figure with its interval against a numeric axis).</li>
+ *       {@link Chart} (the figure the study names as its {@link Headline}, with its interval, against a numeric axis).</li>
  * </ul>
  * A run counts only when its result verifies; damaged and partial runs appear with their state and
  * no figures.
@@ -48,6 +50,8 @@ public final class SweepCollect {
     static final String COLLECTED = ".sweep-collected.json";
     /** Result fields that are not figures. */
     private static final Set<String> NOT_FIGURES = Set.of("run", "files", "outcome");
+    /** A summary read back as the study's own maps. */
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     /** What a collect wrote and which entries it could not analyse (with why). */
     public record Result(int entriesAnalysed, Map<String, String> notAnalysed, Path report, List<String> runColumns, List<List<Object>> runRows) {
@@ -73,7 +77,7 @@ public final class SweepCollect {
             }
             String seen = fingerprint(sweep, runs);
             Path marker = dir.resolve(COLLECTED);
-            Path summary = dir.resolve("summary.json");
+            Path summary = study.files().summary(dir);
             boolean current = Files.isRegularFile(summary) && Files.isRegularFile(marker)
                     && seen.equals(readQuietly(marker).path("runs").asText());
             if (!current) {
@@ -179,8 +183,13 @@ public final class SweepCollect {
             summaryColumns.forEach(c -> row.add(f.get(c)));
             entryRows.add(row);
         }
+        List<Headline> headlines = new ArrayList<>();
+        for (Manifest.Entry e : m.entries()) {
+            JsonNode s = summaries.get(e.id());
+            headlines.add(s == null ? Headline.DEFAULT : study.headline(Json.MAPPER.convertValue(s, MAP)));
+        }
         writeTable(sweep.dir(), "entries", entryColumns, entryRows);
-        Path report = SweepReport.write(sweep, status, entryColumns, entryRows, runColumns, runRows, notAnalysed);
+        Path report = SweepReport.write(sweep, status, entryColumns, entryRows, headlines, runColumns, runRows, notAnalysed);
         log.printf("collected: %d of %d runs complete; %d entr%s analysed now, %d up to date, %d not analysed%n",
                 status.counts().get(SweepStatus.State.COMPLETE), m.size(), analysed, analysed == 1 ? "y" : "ies", summaries.size() - analysed,
                 notAnalysed.size());
@@ -280,8 +289,8 @@ public final class SweepCollect {
         return v.toString();
     }
 
-    /** The study folder of a sweep entry (for links). */
-    static Path entryReport(SweepFolder sweep, Manifest.Entry e) {
-        return sweep.entryDir(e).resolve("report.html");
+    /** The report of a sweep entry (for links). */
+    static Path entryReport(SweepFolder sweep, Manifest m, Manifest.Entry e) {
+        return m.studyImpl().files().report(sweep.entryDir(e));
     }
 }

@@ -9,20 +9,22 @@ import java.util.Locale;
 import java.util.Map;
 import org.layerwise.io.AtomicFiles;
 import org.layerwise.report.Chart;
+import org.layerwise.study.Headline;
+import org.layerwise.study.StudyFiles;
 
 /**
  * A sweep's own report.html: self-contained (the plot is inline SVG, no scripts, no external files),
  * plain tables of the entries and the runs, links to each entry's own report, and one cross-run
- * plot: a headline figure of the study (the scaling study's exponent β, else the first summary
- * figure with an interval) with its interval against the first numeric axis, one series per value of
+ * plot: the figure each entry's study names as its {@link Headline} (else the first summary figure
+ * with an interval) with its interval against the first numeric axis, one series per value of
  * the other axes. Only draws and lays out what {@link SweepCollect} gathered; computes nothing.
  */
 final class SweepReport {
     private SweepReport() {
     }
 
-    static Path write(SweepFolder sweep, SweepStatus.Report status, List<String> entryColumns, List<List<Object>> entryRows, List<String> runColumns,
-                      List<List<Object>> runRows, Map<String, String> notAnalysed) {
+    static Path write(SweepFolder sweep, SweepStatus.Report status, List<String> entryColumns, List<List<Object>> entryRows, List<Headline> headlines,
+                      List<String> runColumns, List<List<Object>> runRows, Map<String, String> notAnalysed) {
         Manifest m = status.manifest();
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>sweep ").append(esc(m.sweep())).append("</title>\n")
@@ -37,12 +39,12 @@ final class SweepReport {
         h.append("<p class=\"small\">Spec: ").append(esc(m.source())).append(". Collected ").append(Instant.now()).append(" from the run folders"
                 + " (a run counts only when its result.json verifies). Tables: <a href=\"runs.csv\">runs.csv</a>, <a href=\"runs.json\">runs.json</a>,"
                 + " <a href=\"entries.csv\">entries.csv</a>, <a href=\"entries.json\">entries.json</a>.</p>\n");
-        String plot = plot(sweep, m, entryColumns, entryRows);
+        String plot = plot(sweep, m, entryColumns, entryRows, headlines);
         if (plot != null) {
             h.append("<h2>Across the sweep</h2>\n").append(plot).append('\n');
         }
         h.append("<h2>Entries</h2>\n<table><tr>");
-        List<Integer> shown = entryColumnsShown(entryColumns);
+        List<Integer> shown = entryColumnsShown(entryColumns, headlines);
         for (int i : shown) {
             h.append("<th>").append(esc(entryColumns.get(i))).append("</th>");
         }
@@ -55,7 +57,7 @@ final class SweepReport {
                 h.append(v instanceof Number ? "<td>" : "<td class=\"t\">").append(esc(SweepCollect.cell(v))).append("</td>");
             }
             Manifest.Entry e = m.entries().get(r);
-            String link = sweep.dir().toAbsolutePath().normalize().relativize(SweepCollect.entryReport(sweep, e).toAbsolutePath().normalize())
+            String link = sweep.dir().toAbsolutePath().normalize().relativize(SweepCollect.entryReport(sweep, m, e).toAbsolutePath().normalize())
                     .toString();
             h.append("<td class=\"t\">").append(notAnalysed.containsKey(e.id()) ? esc(notAnalysed.get(e.id()))
                     : "<a href=\"" + esc(link) + "\">report</a>").append("</td></tr>\n");
@@ -88,21 +90,20 @@ final class SweepReport {
             h.append("</tr>\n");
         }
         h.append("</table>\n</body></html>\n");
-        Path out = sweep.dir().resolve("report.html");
+        Path out = sweep.dir().resolve(StudyFiles.REPORT);
         AtomicFiles.writeString(out, h.toString());
         return out;
     }
 
     private static final int HTML_ROWS = 2000;
 
-    /** Entry columns for the HTML table: identity, counts, and the headline figures (the full set is in entries.csv). */
-    private static List<Integer> entryColumnsShown(List<String> columns) {
+    /** Entry columns for the HTML table: identity, counts, and the headline figures the study names (the full set is in entries.csv). */
+    private static List<Integer> entryColumnsShown(List<String> columns, List<Headline> headlines) {
         List<Integer> out = new ArrayList<>();
         int figures = 0;
         for (int i = 0; i < columns.size(); i++) {
             String c = columns.get(i);
-            boolean headline = c.startsWith("exponents.") && (c.endsWith(".value") || c.endsWith(".lower") || c.endsWith(".upper"))
-                    || c.equals("regime.label") || c.equals("coverage");
+            boolean headline = headlines.stream().anyMatch(h -> h.shows(c));
             if (i < columns.indexOf("analysed") + 1 || headline && figures++ < 24) {
                 out.add(i);
             }
@@ -111,9 +112,8 @@ final class SweepReport {
     }
 
     /** The cross-run plot as inline SVG (also saved as PNG and SVG beside the report), or null when there is nothing to draw. */
-    private static String plot(SweepFolder sweep, Manifest m, List<String> columns, List<List<Object>> rows) {
-        // the headline: the scaling study's beta of its effective weight sequence (per entry: A_k, or |delta_k| A_k), else the first figure with an interval
-        int seqColumn = columns.indexOf("effective_sequence");
+    private static String plot(SweepFolder sweep, Manifest m, List<String> columns, List<List<Object>> rows, List<Headline> headlines) {
+        // the headline: the figure each entry's study names, else the first figure with an interval
         String generic = null;
         for (String c : columns) {
             if (c.endsWith(".value") && columns.contains(c.replaceFirst("\\.value$", ".lower"))) {
@@ -122,23 +122,33 @@ final class SweepReport {
             }
         }
         String fallback = generic;
-        java.util.function.IntFunction<String> figureOf = r -> {
-            Object seq = seqColumn >= 0 ? rows.get(r).get(seqColumn) : null;
-            return seq != null && columns.contains("exponents.beta_" + seq + ".value") ? "exponents.beta_" + seq : fallback;
+        java.util.function.IntFunction<Headline> named = r -> {
+            Headline h = headlines.get(r);
+            return h.figure() != null && columns.contains(h.figure() + ".value") ? h : null;
         };
-        String figure = null;
-        for (int r = 0; r < rows.size() && figure == null; r++) {
-            figure = figureOf.apply(r);
+        java.util.function.IntFunction<String> figureOf = r -> named.apply(r) != null ? named.apply(r).figure() : fallback;
+        int first = -1;
+        for (int r = 0; r < rows.size() && first < 0; r++) {
+            if (figureOf.apply(r) != null) {
+                first = r;
+            }
         }
-        if (figure == null) {
+        if (first < 0) {
             return null;
         }
+        String figure = figureOf.apply(first);
         boolean mixed = false;
         for (int r = 0; r < rows.size(); r++) {
             String f = figureOf.apply(r);
             mixed |= f != null && !f.equals(figure);
         }
-        String shownFigure = seqColumn >= 0 && figure.startsWith("exponents.beta_") ? (mixed ? "beta of the effective weights" : figure) : figure;
+        Headline lead = null; // the first entry whose study names its figure: how the plot names it
+        for (int r = 0; r < rows.size() && lead == null; r++) {
+            lead = named.apply(r);
+        }
+        boolean renamed = mixed && lead != null && lead.mixedName() != null;
+        String shownFigure = renamed ? lead.mixedName() : figure;
+        String name = renamed ? lead.mixedName() : lead != null && lead.figure().equals(figure) && lead.name() != null ? lead.name() : figure;
         String xAxis = null;
         for (String a : m.axes()) {
             if (m.entries().stream().allMatch(e -> e.axisValues().get(a) instanceof Number)) {
@@ -168,8 +178,8 @@ final class SweepReport {
                     others.add(k + "=" + val);
                 }
             });
-            String group = others.isEmpty() ? shownFigure.replaceFirst("^exponents\\.", "") : String.join(", ", others);
-            groups.computeIfAbsent(axisName == null ? shownFigure.replaceFirst("^exponents\\.", "") : group, k -> new ArrayList<>())
+            String group = others.isEmpty() ? name : String.join(", ", others);
+            groups.computeIfAbsent(axisName == null ? name : group, k -> new ArrayList<>())
                     .add(new double[] {x, v, lo >= 0 ? num(rows.get(r).get(lo)) : Double.NaN, hi >= 0 ? num(rows.get(r).get(hi)) : Double.NaN});
         }
         if (groups.isEmpty()) {
@@ -178,7 +188,6 @@ final class SweepReport {
         boolean logX = axisName != null && groups.values().stream().flatMap(List::stream).allMatch(p -> p[0] > 0)
                 && groups.values().stream().flatMap(List::stream).mapToDouble(p -> p[0]).max().orElse(1)
                 >= 10 * groups.values().stream().flatMap(List::stream).mapToDouble(p -> p[0]).min().orElse(1);
-        String name = shownFigure.replaceFirst("^exponents\\.", "");
         Chart chart = new Chart(name + " across the sweep, with its 95% interval",
                 axisName == null ? "x: entry number, in the order of the entries table" : "one series per value of the other axes",
                 axisName == null ? "entry" : axisName, shownFigure, logX, false);

@@ -1,7 +1,6 @@
 package org.layerwise.study.elr;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +11,7 @@ import org.layerwise.report.HtmlReport;
 import org.layerwise.study.RunFolder;
 import org.layerwise.study.RunSpec;
 import org.layerwise.study.StudyFolder;
+import org.layerwise.study.StudyPage;
 
 /**
  * The analysis and report of every ELR study, from the study folder alone (no training, no libtorch,
@@ -50,11 +50,11 @@ final class ElrAnalysis {
             }
         }
         boolean live = training != null;
-        ElrStudyAnalysis.Context ctx = new ElrStudyAnalysis.Context(study, c, List.copyOf(runs), live, folder.file("plots"), Twins.ofRuns(runs));
+        ElrStudyAnalysis.Context ctx = new ElrStudyAnalysis.Context(study, c, List.copyOf(runs), live, study.files().plots(folder.dir()), Twins.ofRuns(runs));
         ElrStudyAnalysis analysis = runs.isEmpty() ? null : ElrStudyAnalysis.of(ctx);
         Map<String, Object> summary = summary(ctx, scan, analysis);
         if (!live) {
-            Json.write(folder.file("summary.json"), summary);
+            Json.write(study.files().summary(folder.dir()), summary);
         }
         report(ctx, folder, analysis, summary);
         return summary;
@@ -168,7 +168,8 @@ final class ElrAnalysis {
     @SuppressWarnings("unchecked")
     static void report(ElrStudyAnalysis.Context ctx, StudyFolder folder, ElrStudyAnalysis analysis, Map<String, Object> summary) {
         ElrConfig c = ctx.config();
-        HtmlReport h = new HtmlReport("layerwise: " + ctx.study().name());
+        StudyPage frame = new StudyPage(ctx.study(), "layerwise: " + ctx.study().name(), folder, c);
+        HtmlReport h = frame.page();
         StudyClaim claim = StudyClaim.of(ctx.study().name());
         h.claim(StudyClaim.settingsLine(ctx.study(), c, folder), claim.sources(), claim.claims(), claim.none());
         h.intro(capitalise(ctx.study().title()) + ". Networks: ResNet v1 (" + c.architecture() + "), BatchNorm " + (c.bnAffine() ? "with" : "without")
@@ -199,21 +200,10 @@ final class ElrAnalysis {
             curves(h, ctx);
         }
         runsTable(h, ctx);
-        List<String> documents = new ArrayList<>(List.of(Json.toString(c.asMap())));
-        if (java.nio.file.Files.isRegularFile(folder.file(StudyFolder.PROVENANCE))) {
-            try {
-                documents.add(Json.toString(Json.read(folder.file(StudyFolder.PROVENANCE))));
-            } catch (RuntimeException e) {
-                documents.add(StudyFolder.PROVENANCE + " is unreadable: " + e.getMessage());
-            }
-        }
-        h.provenance("Beside this report: config.json (the settings, shown first below), provenance.json (what ran: versions, threads, data;"
-                + " shown second), summary.json (the numbers of this page) and runs/RUN/ with elr_long.csv, steps.csv, eval.csv, one .npy matrix"
-                + " [recorded step][layer] per quantity, layers.json and result.json" + (ctx.study().name().equals("elr-critical-lr")
+        frame.write("runs/RUN/ with elr_long.csv, steps.csv, eval.csv, one .npy matrix [recorded step][layer] per quantity, layers.json and"
+                + " result.json" + (ctx.study().name().equals("elr-critical-lr")
                         ? ", and critical_lr.csv with critical_lr_elr_before.npy and critical_lr_elr_after.npy" : "")
-                + " (formats: docs/elr-study.md). Regenerate with: ./layerwise report " + folder.dir().toAbsolutePath(),
-                documents.toArray(String[]::new));
-        h.write(folder.file("report.html"));
+                + " (formats: docs/elr-study.md)");
     }
 
     private static void runsTable(HtmlReport h, ElrStudyAnalysis.Context ctx) {

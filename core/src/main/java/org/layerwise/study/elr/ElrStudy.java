@@ -25,6 +25,8 @@ import org.layerwise.train.NetworkSpec;
  * Each study says which runs its grid holds ({@link #grid}) and what its report shows.
  */
 abstract class ElrStudy implements Study {
+    /** The command group of the ELR studies: {@code layerwise elr <study>}; every name is "elr-" and the study's word. */
+    static final String GROUP = "elr";
     private static final Set<String> EXECUTION = Set.of("threads", "checkpoint-every", "report-every-seconds");
 
     private final String name;
@@ -33,6 +35,9 @@ abstract class ElrStudy implements Study {
     private final Presets presets;
 
     ElrStudy(String name, String title) {
+        if (!name.startsWith(GROUP + "-")) {
+            throw new IllegalArgumentException("an ELR study's name starts with " + GROUP + "-: " + name);
+        }
         this.name = name;
         this.title = title;
         this.spec = extend(ElrConfig.base());
@@ -58,6 +63,26 @@ abstract class ElrStudy implements Study {
     @Override
     public final String title() {
         return title;
+    }
+
+    /** {@code layerwise elr train}, {@code layerwise elr critical-lr} ...: the group "elr", then the name without "elr-". */
+    @Override
+    public final List<String> command() {
+        return List.of(GROUP, name.substring(GROUP.length() + 1));
+    }
+
+    @Override
+    public final String commandSummary() {
+        return "weight dynamics of normalized ResNets (Mehmeti-Göpel & Wand, ICML 2024)";
+    }
+
+    @Override
+    public final String groupHelp() {
+        return """
+                Per-layer effective learning rates (ELRs) of BatchNorm ResNets with and without residual connections
+                (Mehmeti-Göpel & Wand, ICML 2024). Every study has a quick preset (CPU, minutes, Fashion-MNIST offline)
+                and a paper preset (GPU scale). 'layerwise elr <study> --help' lists its settings.
+                """;
     }
 
     @Override

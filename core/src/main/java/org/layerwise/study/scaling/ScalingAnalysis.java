@@ -1,17 +1,13 @@
 package org.layerwise.study.scaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.layerwise.analysis.Regime;
 import org.layerwise.analysis.ScalingFit;
 import org.layerwise.analysis.TrendNoise;
@@ -26,7 +22,6 @@ import org.layerwise.io.Json;
 import org.layerwise.io.Npy;
 import org.layerwise.model.DeltaMode;
 import org.layerwise.model.ResidualMlp;
-import org.layerwise.study.RunFolder;
 import org.layerwise.study.RunSpec;
 import org.layerwise.study.StudyFolder;
 
@@ -54,39 +49,14 @@ public final class ScalingAnalysis {
         this.log = log;
     }
 
-    /** The folder of a planned run (depth, seed index). */
-    Path runDir(int depth, int seedIndex) {
-        return dir.resolve("depths").resolve(ScalingStudy.runId(depth, seedIndex));
-    }
-
-    /** One finished run, reduced to what the analysis and plots need. */
-    public static final class Run {
-        public int depth;
-        public int seedIndex;
-        public String reason;
-        public long updates;
-        public Double trainLoss;
-        public Double sharedDelta;               // |delta| for the shared mode
-        public final Map<String, Map<String, Double>> stats = new LinkedHashMap<>();
-        public double[] effectiveNorms;          // ||W_k||_F of the effective sequence
-        public double[] deltas;                  // delta_k (per-layer) or null
-        public double[][] entries;               // a few entries of the effective sequence along depth
-        public String[] entryNames;
-        public double[][] hidden;                // columns of hidden_norms.csv
-
-        public boolean usable() {
-            return !"DIVERGED".equals(reason);
-        }
-    }
-
     public Map<String, Object> run() {
         String effective = cfg.delta() == DeltaMode.PER_LAYER ? "deltaA" : "A";
-        List<Run> runs = new ArrayList<>();
+        List<TrainedRun> runs = new ArrayList<>();
         for (RunSpec spec : scan.complete()) {
-            runs.add(load(folder.run(spec).dir(), cfg, effective));
+            runs.add(TrainedRun.load(spec, folder.run(spec).dir(), cfg, effective));
         }
-        runs.sort(Comparator.comparingInt((Run r) -> r.depth).thenComparingInt(r -> r.seedIndex));
-        List<Run> ok = runs.stream().filter(Run::usable).toList();
+        runs.sort(Comparator.comparingInt((TrainedRun r) -> r.depth).thenComparingInt(r -> r.seedIndex));
+        List<TrainedRun> ok = runs.stream().filter(TrainedRun::usable).toList();
 
         // fits of every statistic of every sequence across depths
         Map<String, Map<String, ScalingFit>> fits = new LinkedHashMap<>();
@@ -164,17 +134,17 @@ public final class ScalingAnalysis {
             for (int k = 0; k < t.length; k++) {
                 rows.add(List.of(k, (double) k / t.length, w[k], t[k], n[k]));
             }
-            Csv.write(dir.resolve("trend_noise.csv"), List.of("layer", "s", "raw_scaled", "trend", "noise"), rows);
+            Csv.write(dir.resolve(ScalingStudy.TREND_NOISE), List.of("layer", "s", "raw_scaled", "trend", "noise"), rows);
         }
         summary.put("trend_noise", tnSummary);
-        summary.put("report", "report.html");
-        Json.write(dir.resolve("summary.json"), withoutNaN(summary));
-        new ScalingReport(this, dir, cfg, runs, fits, alphaFit, regime, trendNoise, summary).write();
+        summary.put("report", ScalingStudy.FILES.report());
+        Json.write(ScalingStudy.FILES.summary(dir), withoutNaN(summary));
+        new ScalingReport(new ReportInputs(cfg, folder, new ScalingRunData(runs), fits, alphaFit, regime, trendNoise, summary)).write();
         return summary;
     }
 
     /** What a reader must know beside the verdict (runs that never reached epsilon), or null. */
-    private String note(List<Run> runs, List<Run> ok) {
+    private String note(List<TrainedRun> runs, List<TrainedRun> ok) {
         if (ok.isEmpty()) {
             return "every run diverged: there is nothing to fit; lower the learning rate or the init scale";
         }
@@ -264,8 +234,8 @@ public final class ScalingAnalysis {
         }
     }
 
-    private static List<String> statNames(List<Run> runs, String seq) {
-        for (Run r : runs) {
+    private static List<String> statNames(List<TrainedRun> runs, String seq) {
+        for (TrainedRun r : runs) {
             Map<String, Double> m = r.stats.get(seq);
             if (m != null) {
                 return new ArrayList<>(m.keySet());
@@ -274,16 +244,16 @@ public final class ScalingAnalysis {
         return List.of();
     }
 
-    private static ScalingFit fit(List<Run> runs, String seq, String stat, ScalingConfig cfg, int minDepth) {
+    private static ScalingFit fit(List<TrainedRun> runs, String seq, String stat, ScalingConfig cfg, int minDepth) {
         return fitValues(runs, r -> r.stats.containsKey(seq) ? r.stats.get(seq).get(stat) : null, cfg, minDepth);
     }
 
     /** Fits over runs with depth >= minDepth when at least 3 depths qualify, else over all runs. */
-    private static ScalingFit fitValues(List<Run> runs, java.util.function.Function<Run, Double> value, ScalingConfig cfg, int minDepth) {
+    private static ScalingFit fitValues(List<TrainedRun> runs, java.util.function.Function<TrainedRun, Double> value, ScalingConfig cfg, int minDepth) {
         long deep = runs.stream().filter(r -> r.depth >= minDepth).map(r -> r.depth).distinct().count();
-        List<Run> use = deep >= 3 ? runs.stream().filter(r -> r.depth >= minDepth).toList() : runs;
+        List<TrainedRun> use = deep >= 3 ? runs.stream().filter(r -> r.depth >= minDepth).toList() : runs;
         List<double[]> pts = new ArrayList<>();
-        for (Run r : use) {
+        for (TrainedRun r : use) {
             Double v = value.apply(r);
             if (v != null) {
                 pts.add(new double[] {r.depth, v});
@@ -293,78 +263,15 @@ public final class ScalingAnalysis {
         double[] y = pts.stream().mapToDouble(p -> p[1]).toArray();
         return cfg.bootstrap() > 0 ? ScalingFit.fitBootstrap(x, y, cfg.bootstrap(), cfg.seed()) : ScalingFit.fit(x, y);
     }
-
-    /** The weight sequences of one run folder, as named in {@link #SEQUENCES}. */
-    public static Map<String, WeightSequence> sequences(Path runDir, ScalingConfig cfg) {
-        Npy.Array a = Npy.read(runDir.resolve("A.npy"));
-        Npy.Array b = Npy.read(runDir.resolve("b.npy"));
-        int depth = a.shape()[0];
-        int d = a.shape()[1];
-        Map<String, WeightSequence> m = new LinkedHashMap<>();
-        WeightSequence sa = new WeightSequence("A", depth, d, d, a.data());
-        WeightSequence sb = new WeightSequence("b", depth, d, 1, b.data());
-        m.put("A", sa);
-        m.put("b", sb);
-        if (cfg.delta() != DeltaMode.NONE) {
-            double[] raw = Npy.read(runDir.resolve("delta.npy")).data();
-            double[] abs = new double[depth];
-            for (int k = 0; k < depth; k++) {
-                abs[k] = Math.abs(raw[cfg.delta() == DeltaMode.SHARED ? 0 : k]);
-            }
-            if (cfg.delta() == DeltaMode.PER_LAYER) {
-                m.put("delta", new WeightSequence("delta", depth, 1, 1, abs));
-            }
-            m.put("deltaA", sa.scaledBy("deltaA", abs));
-            m.put("deltab", sb.scaledBy("deltab", abs));
-        }
-        return m;
-    }
-
-    private static Run load(Path p, ScalingConfig cfg, String effective) {
-        JsonNode res = Json.read(p.resolve(RunFolder.RESULT));
-        Run r = new Run();
-        r.depth = res.get("depth").asInt();
-        r.seedIndex = res.get("seed_index").asInt();
-        r.reason = res.get("stop_reason").asText();
-        r.updates = res.get("updates").asLong();
-        r.trainLoss = res.get("train_loss").isNull() ? null : res.get("train_loss").asDouble();
-        if (!r.usable()) {
-            return r;
-        }
-        Map<String, WeightSequence> seqs = sequences(p, cfg);
-        for (var e : seqs.entrySet()) {
-            r.stats.put(e.getKey(), WeightStatistics.compute(e.getValue()));
-        }
-        if (cfg.delta() == DeltaMode.SHARED) {
-            r.sharedDelta = Math.abs(Npy.read(p.resolve("delta.npy")).data()[0]);
-        }
-        if (cfg.delta() == DeltaMode.PER_LAYER) {
-            r.deltas = Npy.read(p.resolve("delta.npy")).data();
-        }
-        WeightSequence w = seqs.get(effective);
-        r.effectiveNorms = WeightStatistics.layerNorms(w);
-        int d = w.cols();
-        int[][] picks = {{0, 0}, {d / 2, d / 3}, {d - 1, d - 1}};
-        r.entries = new double[picks.length][w.length()];
-        r.entryNames = new String[picks.length];
-        for (int e = 0; e < picks.length; e++) {
-            int idx = picks[e][0] * d + picks[e][1];
-            r.entryNames[e] = effective + "[" + picks[e][0] + "," + picks[e][1] + "]";
-            for (int k = 0; k < w.length(); k++) {
-                r.entries[e][k] = w.get(k, idx);
-            }
-        }
-        r.hidden = org.layerwise.io.Csv.readColumns(p.resolve("hidden_norms.csv")).values();
-        return r;
-    }
-
     /**
      * Trend/noise decomposition of the deepest run (seed 0), the trend integral averaged over the up
      * to 4 deepest depths, on a grid of min(500, shallowest of them / 4) points; plus the training loss
      * of the network rebuilt from the denoised weights (delta kept, as the reference).
      */
-    private Map<String, Object> trendNoise(ScalingConfig cfg, List<Run> ok, String effective, double beta) {
-        List<Integer> depths = ok.stream().filter(r -> r.seedIndex == 0).map(r -> r.depth).distinct().sorted().toList();
+    private Map<String, Object> trendNoise(ScalingConfig cfg, List<TrainedRun> ok, String effective, double beta) {
+        Map<Integer, TrainedRun> seed0 = new java.util.TreeMap<>(); // by depth
+        ok.stream().filter(r -> r.seedIndex == 0).forEach(r -> seed0.putIfAbsent(r.depth, r));
+        List<Integer> depths = List.copyOf(seed0.keySet());
         Map<String, Object> out = new LinkedHashMap<>();
         if (depths.size() < 2) {
             out.put("skipped", "needs at least 2 depths");
@@ -380,7 +287,7 @@ public final class ScalingAnalysis {
         List<WeightSequence> seqB = new ArrayList<>();
         Map<String, WeightSequence> raw = null; // the target's own sequences (the last averaged depth)
         for (int L : avg) {
-            Map<String, WeightSequence> s = sequences(runDir(L, 0), cfg);
+            Map<String, WeightSequence> s = TrainedRun.sequences(seed0.get(L).dir, cfg);
             raw = s;
             seqA.add(s.get(seqName));
             seqB.add(s.get(seqName.equals("A") ? "b" : "deltab"));
@@ -406,7 +313,7 @@ public final class ScalingAnalysis {
         double[] orig = new double[net.parameterCount()];
         double[] den = new double[net.parameterCount()];
         int d = cfg.width();
-        double[] delta = cfg.delta() == DeltaMode.NONE ? new double[0] : Npy.read(runDir(target, 0).resolve("delta.npy")).data();
+        double[] delta = cfg.delta() == DeltaMode.NONE ? new double[0] : Npy.read(seed0.get(target).dir.resolve("delta.npy")).data();
         for (int k = 0; k < target; k++) {
             for (int e = 0; e < d * d; e++) {
                 orig[net.offsetA(k) + e] = raw.get("A").get(k, e);
@@ -479,10 +386,10 @@ public final class ScalingAnalysis {
         return out;
     }
 
-    private void writeMetrics(List<Run> runs) {
+    private void writeMetrics(List<TrainedRun> runs) {
         List<String> header = new ArrayList<>(List.of("depth", "seed_index", "stop_reason", "updates", "train_loss", "abs_shared_delta"));
         List<String[]> cols = new ArrayList<>();
-        for (Run r : runs) {
+        for (TrainedRun r : runs) {
             for (var s : r.stats.entrySet()) {
                 for (String stat : s.getValue().keySet()) {
                     String[] c = {s.getKey(), stat};
@@ -494,7 +401,7 @@ public final class ScalingAnalysis {
         }
         cols.forEach(c -> header.add(c[0] + "_" + c[1]));
         List<List<?>> rows = new ArrayList<>();
-        for (Run r : runs) {
+        for (TrainedRun r : runs) {
             List<Object> row = new ArrayList<>(List.of(r.depth, r.seedIndex, r.reason, r.updates));
             row.add(r.trainLoss);
             row.add(r.sharedDelta);
@@ -504,7 +411,7 @@ public final class ScalingAnalysis {
             }
             rows.add(row);
         }
-        Csv.write(dir.resolve("metrics.csv"), header, rows);
+        Csv.write(dir.resolve(ScalingStudy.METRICS), header, rows);
     }
 
     private void writeFits(Map<String, Map<String, ScalingFit>> fits, ScalingFit alpha) {
@@ -515,7 +422,7 @@ public final class ScalingAnalysis {
             rows.add(List.of("shared_delta", "abs_value", alpha.slope(), alpha.stdError(), alpha.lower(), alpha.upper(),
                     alpha.rSquared(), alpha.points(), alpha.method()));
         }
-        Csv.write(dir.resolve("fits.csv"), List.of("sequence", "statistic", "slope", "std_error", "lower95", "upper95", "r_squared",
+        Csv.write(dir.resolve(ScalingStudy.FITS), List.of("sequence", "statistic", "slope", "std_error", "lower95", "upper95", "r_squared",
                 "points", "interval"), rows);
     }
 }

@@ -2,7 +2,6 @@ package org.layerwise.study.scaling;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,12 +9,16 @@ import org.layerwise.config.ConfigSpec;
 import org.layerwise.data.Dataset;
 import org.layerwise.engine.FusedKernel;
 import org.layerwise.model.ResidualMlp;
+import org.layerwise.study.Headline;
 import org.layerwise.study.Presets;
+import org.layerwise.study.Resources;
 import org.layerwise.study.RunContext;
+import org.layerwise.study.RunCost;
 import org.layerwise.study.RunFolder;
 import org.layerwise.study.RunSpec;
 import org.layerwise.study.Study;
 import org.layerwise.study.StudyConfig;
+import org.layerwise.study.StudyFiles;
 import org.layerwise.study.StudyFolder;
 import org.layerwise.train.EntryPathProbe;
 
@@ -34,6 +37,14 @@ public final class ScalingStudy implements Study {
     private static final Set<String> GRID = Set.of("depth-min", "depth-max", "depth-base", "seeds");
     /** A row of entry paths holds this many entries (5 of A, 5 of b, as the reference). */
     static final int ENTRIES = 10;
+    /** The analysis' files beside the shared ones. */
+    static final String METRICS = "metrics.csv";
+    static final String FITS = "fits.csv";
+    static final String TREND_NOISE = "trend_noise.csv";
+    static final StudyFiles FILES = StudyFiles.standard(
+            METRICS, "the statistics of every run",
+            FITS, "every fit across depths",
+            TREND_NOISE, "the trend/noise decomposition of one entry of the deepest run");
 
     private final Presets presets = Presets.load(NAME);
 
@@ -45,6 +56,35 @@ public final class ScalingStudy implements Study {
     @Override
     public String title() {
         return "depth-scaling study of residual MLPs (Cohen, Cont, Rossier & Xu, ICML 2021)";
+    }
+
+    @Override
+    public String commandSummary() {
+        return "depth-scaling study (Cohen, Cont, Rossier & Xu, ICML 2021)";
+    }
+
+    @Override
+    public RunCost cost() {
+        return ScalingCost.INSTANCE;
+    }
+
+    /** A sweep shows each entry's coverage, regime and exponents, and plots beta of its effective weights (A_k, or |delta_k| A_k). */
+    @Override
+    public Headline headline(Map<String, Object> summary) {
+        Object seq = summary.get("effective_sequence");
+        return new Headline(List.of("coverage", "regime.label", "exponents.*.value", "exponents.*.lower", "exponents.*.upper"),
+                seq == null ? null : "exponents.beta_" + seq, seq == null ? null : "beta_" + seq, "beta of the effective weights");
+    }
+
+    @Override
+    public StudyFiles files() {
+        return FILES;
+    }
+
+    /** layerwise 0.1 wrote the scaling settings alone into config.json. */
+    @Override
+    public boolean ownsUnnamedConfig() {
+        return true;
     }
 
     @Override
@@ -81,7 +121,7 @@ public final class ScalingStudy implements Study {
 
     /** Run folder name of a (depth, seed index). */
     public static String runId(int depth, int seedIndex) {
-        return String.format("L%05d-s%d", depth, seedIndex);
+        return new ScalingRun(depth, seedIndex).id();
     }
 
     @Override
@@ -92,20 +132,10 @@ public final class ScalingStudy implements Study {
         List<RunSpec> runs = new ArrayList<>();
         for (int depth : c.depths()) {
             for (int s = 0; s < c.seeds(); s++) {
-                Map<String, Object> settings = new LinkedHashMap<>(shared);
-                settings.put("depth", depth);
-                settings.put("seed-index", s);
-                double cost = 6.0 * c.batchSize() * c.width() * c.width() * depth * c.maxUpdates();
-                runs.add(new RunSpec(runId(depth, s), "depths/" + runId(depth, s), settings, cost));
+                runs.add(new ScalingRun(depth, s).spec(shared, ScalingCost.flops(c, depth)));
             }
         }
         return runs;
-    }
-
-    /** The run whose entry paths are recorded: the deepest depth, seed 0. */
-    static boolean recordsEntryPaths(ScalingConfig c, int depth, int seedIndex) {
-        List<Integer> d = c.depths();
-        return seedIndex == 0 && depth == d.get(d.size() - 1);
     }
 
     /** Epochs a run can take at most: Tmax updates over N/B batches per epoch. */
@@ -121,8 +151,8 @@ public final class ScalingStudy implements Study {
         return new Session() {
             @Override
             public Footprint footprint(RunSpec run) {
-                int depth = (Integer) run.settings().get("depth");
-                int seedIndex = (Integer) run.settings().get("seed-index");
+                ScalingRun r = ScalingRun.of(run);
+                int depth = r.depth();
                 ResidualMlp net = new ResidualMlp(depth, c.width(), c.activation(), c.delta());
                 long params = net.parameterCount();
                 // activations (twice for float64), float32 + float64 weights, gradient, optimizer state, checkpoint buffer
@@ -130,23 +160,22 @@ public final class ScalingStudy implements Study {
                 long epochs = maxEpochs(c);
                 long disk = 4L * params + 8L * params * 3 /* checkpoint with optimizer state */ + 40L * epochs + 100L * depth;
                 String note = "";
-                if (recordsEntryPaths(c, depth, seedIndex)) {
+                if (r.recordsEntryPaths(c)) {
                     long full = epochs * EntryPathProbe.bytesPerRow(ENTRIES, depth);
                     int every = EntryPathProbe.thinning(epochs, ENTRIES, depth, c.entryPathsBudgetBytes());
                     long kept = ((epochs + every - 1) / every) * EntryPathProbe.bytesPerRow(ENTRIES, depth);
                     disk += kept;
                     note = String.format("entry paths of %s: up to %,d epochs x %d entries x %,d layers = %s in full; recording every %s epoch: at most %s"
-                            + " (entry-paths-budget-mib %d)", run.id(), epochs, ENTRIES, depth, org.layerwise.study.StudyRunner.bytes(full),
-                            every == 1 ? "" : ordinal(every), org.layerwise.study.StudyRunner.bytes(kept), c.entryPathsBudgetBytes() >> 20);
+                            + " (entry-paths-budget-mib %d)", run.id(), epochs, ENTRIES, depth, Resources.bytes(full),
+                            every == 1 ? "" : ordinal(every), Resources.bytes(kept), c.entryPathsBudgetBytes() >> 20);
                 }
                 return new Footprint(heap, disk, c.maxUpdates(), note);
             }
 
             @Override
             public Map<String, Object> run(RunSpec run, RunFolder folder, RunContext ctx) {
-                int depth = (Integer) run.settings().get("depth");
-                int seedIndex = (Integer) run.settings().get("seed-index");
-                return DepthRun.run(c, data, depth, seedIndex, run.fingerprint(), folder, ctx, recordsEntryPaths(c, depth, seedIndex));
+                ScalingRun r = ScalingRun.of(run);
+                return DepthRun.run(c, data, r.depth(), r.seedIndex(), run.fingerprint(), folder, ctx, r.recordsEntryPaths(c));
             }
 
             @Override

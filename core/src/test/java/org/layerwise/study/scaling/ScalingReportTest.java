@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerwise.report.Notation;
+import org.layerwise.study.StudyPage;
 import org.layerwise.study.StudyRunner;
 
 /** The report of a tiny study: what issue 5 asks the page to show, checked on the written report.html. */
@@ -94,14 +95,14 @@ class ScalingReportTest {
 
     @Test
     void labelsAndCommandsReadWell() {
-        assertEquals("Aₖ[6,1]", Notation.format(ScalingReport.entryLabel("A_6_1")));
-        assertEquals("bₖ[4]", Notation.format(ScalingReport.entryLabel("b_4")));
-        assertEquals("(|δₖ| Aₖ)[0,3]", Notation.format(ScalingReport.entryLabel("deltaA[0,3]")));
-        assertEquals("/tmp/study-1", ScalingReport.shellQuote("/tmp/study-1"));
-        assertEquals("'/tmp/my study/it'\\''s'", ScalingReport.shellQuote("/tmp/my study/it's"));
-        assertEquals("0.714 [0.709, 0.719]", ScalingReport.interval(0.7141, 0.7092, 0.7189));
-        assertEquals("0.500 (no interval: fewer than 3 points)", ScalingReport.interval(0.5, Double.NaN, Double.NaN));
-        assertEquals("not fitted", ScalingReport.interval(Double.NaN, Double.NaN, Double.NaN));
+        assertEquals("Aₖ[6,1]", Notation.format(ScalingText.entryLabel("A_6_1")));
+        assertEquals("bₖ[4]", Notation.format(ScalingText.entryLabel("b_4")));
+        assertEquals("(|δₖ| Aₖ)[0,3]", Notation.format(ScalingText.entryLabel("deltaA[0,3]")));
+        assertEquals("/tmp/study-1", StudyPage.shellQuote("/tmp/study-1"));
+        assertEquals("'/tmp/my study/it'\\''s'", StudyPage.shellQuote("/tmp/my study/it's"));
+        assertEquals("0.714 [0.709, 0.719]", ScalingText.interval(0.7141, 0.7092, 0.7189));
+        assertEquals("0.500 (no interval: fewer than 3 points)", ScalingText.interval(0.5, Double.NaN, Double.NaN));
+        assertEquals("not fitted", ScalingText.interval(Double.NaN, Double.NaN, Double.NaN));
     }
 
     private static void deleteTree(Path dir) throws Exception {

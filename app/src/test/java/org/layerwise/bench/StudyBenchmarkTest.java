@@ -1,4 +1,4 @@
-package org.layerwise.cli;
+package org.layerwise.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

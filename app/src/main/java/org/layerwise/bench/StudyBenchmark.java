@@ -1,4 +1,4 @@
-package org.layerwise.cli;
+package org.layerwise.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
 import org.layerwise.engine.torch.bench.PythonPeer;
 import org.layerwise.io.EnvironmentException;
 import org.layerwise.io.Json;
+import org.layerwise.study.RunFolder;
+import org.layerwise.study.StudyFiles;
+import org.layerwise.study.scaling.ScalingStudy;
 
 /**
  * {@code layerwise bench study}: a depth-scaling grid end to end, as a user runs it, beside the same
@@ -22,11 +25,11 @@ import org.layerwise.io.Json;
  * from start to exit: for layerwise that includes the JVM start, the analysis, the plots and
  * report.html; for Python its imports, training, the saved weights and the statistics with their fits.
  */
-final class StudyBenchmark {
+public final class StudyBenchmark {
     private StudyBenchmark() {
     }
 
-    static void run(int threads, int updates, int depthMax, PrintStream out) {
+    public static void run(int threads, int updates, int depthMax, PrintStream out) {
         Path home = Path.of(System.getProperty("layerwise.home", "."));
         Path launcher = home.resolve("layerwise");
         if (!Files.isExecutable(launcher)) {
@@ -48,7 +51,7 @@ final class StudyBenchmark {
             Path tmp = Files.createTempDirectory("layerwise-bench-study");
             // layerwise, through its launcher
             List<String> lw = new ArrayList<>(layerwise);
-            lw.addAll(List.of("scaling", "--depth-min", "4", "--depth-max", Integer.toString(depthMax),
+            lw.addAll(List.of(ScalingStudy.NAME, "--depth-min", "4", "--depth-max", Integer.toString(depthMax),
                     "--depth-base", "2", "--max-updates", Integer.toString(updates), "--train-size", "10000", "--batch-size", "500", "--lr", "0.05",
                     "--epsilon", "1e-4", "--init", "xavier-depth", "--init-scale", "0.01", "--seeds", "1", "--threads", Integer.toString(threads),
                     "--out", tmp.resolve("layerwise").toString()));
@@ -59,14 +62,14 @@ final class StudyBenchmark {
             double lwTraining = 0;
             double lwDeepest = Double.NaN;
             for (int d : depths) {
-                var r = Json.read(tmp.resolve("layerwise/depths").resolve(String.format("L%05d-s0", d)).resolve("result.json"));
+                var r = Json.read(tmp.resolve("layerwise/depths").resolve(ScalingStudy.runId(d, 0)).resolve(RunFolder.RESULT));
                 lwTraining += r.get("seconds").asDouble();
                 if (d == depths.get(depths.size() - 1)) {
                     lwDeepest = 1000 * r.get("seconds").asDouble() / Math.max(1, r.get("updates").asLong());
                 }
             }
             out.printf("layerwise: %.1f s end to end (training %.1f s summed over runs; L = %d: %.2f ms/update); report %s%n", a.seconds,
-                    lwTraining, depthMax, lwDeepest, tmp.resolve("layerwise/report.html"));
+                    lwTraining, depthMax, lwDeepest, tmp.resolve("layerwise").resolve(StudyFiles.REPORT));
             // Python PyTorch, the same grid
             Path script = tmp.resolve("scaling_peer.py");
             try (InputStream in = StudyBenchmark.class.getResourceAsStream("scaling_peer.py")) {

@@ -1,0 +1,244 @@
+package org.layerwise.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.layerwise.config.ConfigException;
+import org.layerwise.config.ConfigSpec;
+import org.layerwise.study.Study;
+import org.layerwise.study.StudyConfig;
+import org.layerwise.study.StudyConfigs;
+import org.layerwise.study.StudyRegistry;
+import org.layerwise.study.StudyRunner;
+import org.layerwise.sweep.Slurm;
+import org.layerwise.sweep.StudyOnSlurm;
+
+/**
+ * {@code layerwise <study> ...}: the command of every registered study, the same for each. Its words
+ * come from the study ({@link Study#command()}: {@code scaling}, or {@code elr train} in the group
+ * {@code elr}), its settings from the study's spec, and {@code --executor local|slurm} says where its
+ * runs train: here ({@link StudyRunner}), or on Slurm as one job array ({@link StudyOnSlurm}), with the
+ * same settings, folder and report either way. This file names no study.
+ */
+final class StudyCommand {
+    /** The options of every study command beside its settings (and the Slurm options). */
+    private static final List<String> OPTIONS = List.of("preset", "config", "out", "help", "index", "executor");
+    private static final List<String> SWITCHES = List.of("wait", "no-repair", "dry-run");
+
+    private StudyCommand() {
+    }
+
+    /** The registered studies by the first word of their command, in the registry's order. */
+    static Map<String, List<Study>> byWord() {
+        Map<String, List<Study>> m = new LinkedHashMap<>();
+        for (Study s : StudyRegistry.all().values()) {
+            m.computeIfAbsent(s.command().get(0), k -> new ArrayList<>()).add(s);
+        }
+        return m;
+    }
+
+    /** The study whose command is this one word alone, or null where the word names a group. */
+    private static Study alone(List<Study> studies) {
+        return studies.stream().filter(s -> s.command().size() == 1).findFirst().orElse(null);
+    }
+
+    /** The lines of {@code layerwise --help} for the study commands. */
+    static String helpLines() {
+        StringBuilder sb = new StringBuilder();
+        byWord().forEach((word, studies) -> {
+            Study one = alone(studies);
+            List<Study> group = grouped(studies);
+            if (one != null) {
+                sb.append(String.format("  %-25s %s%n", word, one.commandSummary()));
+            }
+            if (!group.isEmpty()) {
+                sb.append(String.format("  %-25s %s:%n", word + " <study>", group.get(0).commandSummary()));
+                sb.append(String.format("  %-25s %s%n", "", String.join(", ", words(group))));
+            }
+        });
+        return sb.toString();
+    }
+
+    /**
+     * {@code layerwise WORD ...}: a study of the group WORD when the next word names one ({@code layerwise elr
+     * train ...}), else the study whose command is WORD alone; a word may serve both.
+     */
+    static int dispatch(String word, List<String> args, PrintStream out, boolean terminal) {
+        List<Study> studies = byWord().get(word);
+        List<Study> group = grouped(studies);
+        if (!args.isEmpty()) {
+            for (Study s : group) {
+                if (s.command().get(1).equals(args.get(0))) {
+                    return run(s, args.subList(1, args.size()), out, terminal);
+                }
+            }
+        }
+        Study one = alone(studies);
+        if (one != null) {
+            return run(one, args, out, terminal);
+        }
+        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
+            out.print(groupHelp(word, group));
+            return args.isEmpty() ? Main.USAGE : 0;
+        }
+        throw new ConfigException("unknown study '" + ConfigException.quote(args.get(0)) + "'; studies: " + String.join(", ", words(group)));
+    }
+
+    /** The studies of a word that sit in its group (two-word commands). */
+    private static List<Study> grouped(List<Study> studies) {
+        return studies.stream().filter(s -> s.command().size() == 2).toList();
+    }
+
+    /** The second words of a group's studies. */
+    private static List<String> words(List<Study> group) {
+        return group.stream().map(s -> s.command().get(1)).toList();
+    }
+
+    private static String groupHelp(String word, List<Study> studies) {
+        Set<String> presets = new LinkedHashSet<>();
+        studies.forEach(s -> presets.addAll(s.presets().all().keySet()));
+        StringBuilder sb = new StringBuilder(String.format("layerwise %s <study> [--preset %s] [--out FOLDER] [--KEY VALUE ...]%n%n", word,
+                String.join("|", presets)));
+        String shared = studies.get(0).groupHelp();
+        if (!shared.isEmpty()) {
+            sb.append(shared).append(shared.endsWith("\n") ? "" : "\n").append('\n');
+        }
+        sb.append("studies:\n");
+        for (Study s : studies) {
+            sb.append(String.format("  %-13s %s%n", s.command().get(1), s.title()));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Runs a study from its command line: resolves its settings (defaults, --preset, --config, --KEY VALUE),
+     * then trains here (every pending run, or run --index I alone) or hands the runs to Slurm, and prints
+     * the verdict and where the report is.
+     */
+    static int run(Study study, List<String> args, PrintStream out, boolean terminal) {
+        String command = String.join(" ", study.command());
+        Map<String, String> own = new LinkedHashMap<>();
+        OPTIONS.forEach(k -> own.put(k, null));
+        SweepCommand.SLURM_OPTIONS.forEach(k -> own.put(k, null));
+        List<String> positional = new ArrayList<>();
+        Map<String, String> settings = Main.flags(args, own, SWITCHES, positional);
+        if (own.get("help") != null) {
+            out.print(help(study, command));
+            return 0;
+        }
+        if (!positional.isEmpty()) {
+            throw new ConfigException("unexpected argument '" + ConfigException.quote(positional.get(0)) + "'; settings are given as --key value");
+        }
+        String executor = own.get("executor") == null ? "local" : own.get("executor");
+        if (!List.of("local", "slurm").contains(executor)) {
+            throw new ConfigException("executor: unknown value '" + ConfigException.quote(executor) + "'; allowed: one of local, slurm");
+        }
+        boolean slurmOptions = own.get("dry-run") != null || SweepCommand.SLURM_OPTIONS.stream().anyMatch(k -> own.get(k) != null);
+        if (executor.equals("local") && slurmOptions) {
+            throw new ConfigException("executor: the Slurm options need --executor slurm");
+        }
+        if (executor.equals("slurm") && own.get("index") != null) {
+            throw new ConfigException("index: --index trains one run on this machine; leave it out with --executor slurm");
+        }
+        String preset = own.get("preset");
+        StudyConfig cfg = StudyConfigs.resolve(study, preset, own.get("config") == null ? null : Path.of(own.get("config")), settings);
+        String name = study.name() + "-" + (preset == null ? "custom" : preset);
+        Path dir = Main.outputFolder(own.get("out"), "runs/" + name);
+        List<String> cl = new ArrayList<>(List.of("layerwise"));
+        cl.addAll(study.command());
+        cl.addAll(args);
+        boolean wait = own.get("wait") != null;
+        if (executor.equals("slurm")) {
+            Slurm.Options opts = SweepCommand.slurmOptions(own, own.get("dry-run") != null);
+            double poll = SweepCommand.pollSeconds(own.get("poll-seconds"));
+            StudyOnSlurm.Result r = StudyOnSlurm.run(study, cfg, dir, name, opts, poll, wait, cl, out);
+            if (r.report() == null) {
+                return 0; // --dry-run: the script is written, nothing submitted
+            }
+            String unfinished = r.unfinished().isEmpty() ? null : r.unfinished().size() + " run(s) did not finish on Slurm: "
+                    + String.join(" | ", r.unfinished()) + "; run the same command again to resubmit them";
+            return finish(study, command, r.report().summary(), unfinished, dir, out);
+        }
+        StudyRunner runner = new StudyRunner(study, cfg, dir, new StudyRunner.Options(wait, own.get("no-repair") == null, cl, terminal, true), out);
+        if (own.get("index") != null) {
+            StudyRunner.Outcome o = runner.runOne(parseIndex(own.get("index")));
+            return o.failedRuns().isEmpty() ? 0 : Main.ENVIRONMENT;
+        }
+        StudyRunner.Outcome o = runner.runAll();
+        String failed = o.failedRuns().isEmpty() ? null : o.failedRuns().size() + " run(s) failed: " + String.join(" | ", o.failedRuns());
+        return finish(study, command, o.summary(), failed, dir, out);
+    }
+
+    /**
+     * What every study command prints at the end, whichever executor trained it (and {@code layerwise
+     * report}): the verdict, where the report is, runs that did not finish, and why the study failed if
+     * it did; the exit code.
+     */
+    static int finish(Study study, String command, Map<String, Object> summary, String unfinished, Path dir, PrintStream out) {
+        study.verdictLines(summary).forEach(out::println);
+        out.println("report: " + study.files().report(dir).toAbsolutePath());
+        if (unfinished != null) {
+            out.println(unfinished);
+            return Main.ENVIRONMENT;
+        }
+        String failure = study.failure(summary);
+        if (failure != null) {
+            out.println("layerwise " + command + ": " + failure);
+            return Main.ENVIRONMENT;
+        }
+        return 0;
+    }
+
+    private static int parseIndex(String raw) {
+        try {
+            int i = Integer.parseInt(raw.trim());
+            if (i < 0) {
+                throw new NumberFormatException();
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw new ConfigException("index: '" + raw + "' is not valid; allowed: an integer ≥ 0");
+        }
+    }
+
+    private static String help(Study study, String command) {
+        StringBuilder presets = new StringBuilder();
+        study.presets().all().values().forEach(p -> presets.append(String.format("  %-17s %s%n", p.name(), p.description())));
+        return """
+                layerwise %s [--preset NAME] [--config FILE] [--out FOLDER] [--wait] [--no-repair] [--index I] [--KEY VALUE ...]
+
+                %s.
+                Settings are applied in order: defaults, --preset, --config (JSON or YAML), then --KEY VALUE flags; every value is
+                checked before anything is written. Running the same command again resumes: finished runs are verified and skipped,
+                interrupted ones continue from their checkpoint, damaged ones are redone (--no-repair: listed, and nothing is run).
+
+                  --out FOLDER     the study folder (default runs/%s-<preset or 'custom'>); one process at a time owns it
+                  --wait           if another process owns the folder, wait for it instead of stopping
+                  --no-repair      stop with a list of damaged runs instead of redoing them
+                  --index I        train only run I (0-based) of the study's plan, no analysis: what cluster executors call
+                  --executor slurm hand the runs to Slurm as one job array, wait, then report (options: layerwise sweep --help)
+
+                presets (%s):
+                %s
+                settings:
+                %s""".formatted(command, capitalise(study.title()), study.name(), study.presets().resource(), presets, optionHelp(study.spec()));
+    }
+
+    private static String optionHelp(ConfigSpec spec) {
+        StringBuilder sb = new StringBuilder();
+        for (ConfigSpec.Key k : spec.keys()) {
+            sb.append(String.format("  --%-22s %s%n  %-24s %s; default %s%n", k.name(), k.help(), "", k.allowed(),
+                    k.defaultValue() == null || k.defaultValue().toString().isEmpty() ? "(none)" : k.defaultValue()));
+        }
+        return sb.toString();
+    }
+
+    private static String capitalise(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

@@ -1,6 +1,7 @@
 package org.layerwise.study.convscaling;
 
 import org.layerwise.model.ConvResNetLayout;
+import org.layerwise.study.RunCost;
 
 /**
  * What a run of the conv scaling study costs, before it starts [derived, scaling-reference.md §8.3]:
@@ -8,8 +9,16 @@ import org.layerwise.model.ConvResNetLayout;
  * same in every stage (n halves where C doubles), so every block costs 18 · (32 w)² MACs forward
  * (75.5 M at the paper's width 64); a training step is about 3 forward passes, 2 FLOPs per MAC.
  */
-final class ConvCost {
+final class ConvCost implements RunCost {
+    static final ConvCost INSTANCE = new ConvCost();
+
     private ConvCost() {
+    }
+
+    /** No measured rate: timing libtorch would load native code into a sweep's planning; a sweep prints the compute without a time. */
+    @Override
+    public String unit() {
+        return "FLOPs (3 x 2 x 18 (32 w)^2 x L x B per update x max-updates; an upper bound, runs that reach epsilon stop early)";
     }
 
     /** FLOPs of one update of a depth-L network. */

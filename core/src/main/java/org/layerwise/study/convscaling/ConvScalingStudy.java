@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.Set;
 import org.layerwise.config.ConfigSpec;
 import org.layerwise.model.ConvResNetLayout;
+import org.layerwise.study.Headline;
 import org.layerwise.study.Presets;
 import org.layerwise.study.RunContext;
+import org.layerwise.study.RunCost;
 import org.layerwise.study.RunFolder;
 import org.layerwise.study.RunSpec;
 import org.layerwise.study.Study;
@@ -41,6 +43,23 @@ public final class ConvScalingStudy implements Study {
     @Override
     public String title() {
         return "depth scaling of convolutional ResNets on CIFAR-10 (Cohen, Cont, Rossier & Xu, ICML 2021)";
+    }
+
+    @Override
+    public String commandSummary() {
+        return "depth scaling of conv ResNets, the paper's CIFAR-10 part (Cohen, Cont, Rossier & Xu, ICML 2021)";
+    }
+
+    @Override
+    public RunCost cost() {
+        return ConvCost.INSTANCE;
+    }
+
+    /** A sweep shows each entry's coverage, whether it is reduced, the regimes and the two exponents, and plots beta_A (conv1). */
+    @Override
+    public Headline headline(Map<String, Object> summary) {
+        return new Headline(List.of("coverage", "reduced", "regime_A.label", "regime_Delta.label", "beta_A.value", "beta_A.lower", "beta_A.upper",
+                "alpha_Delta.value", "alpha_Delta.lower", "alpha_Delta.upper"), "beta_A", "beta_A", null);
     }
 
     @Override

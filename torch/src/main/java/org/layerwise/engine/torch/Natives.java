@@ -44,13 +44,16 @@ public final class Natives {
             }
         }
         Loader.load(org.bytedeco.pytorch.global.torch.class);
-        if (!Boolean.getBoolean("layerwise.mkldnn")) {
-            // oneDNN's float32 convolution gradients in this libtorch (2.10, JavaCPP 1.5.13) were wrong on the 2-core AVX-512 EPYC
-            // where layerwise is developed: up to 100 % off for conv input gradients on 8x8 maps with 8 channels, while the loss agreed;
-            // finite differences and PyTorch (float32 and float64) agree with each other and with libtorch's native kernels
-            // (ConvScalingCrossCheckTest). Native kernels everywhere, unless -Dlayerwise.mkldnn=true.
+        if ("false".equals(System.getProperty("layerwise.mkldnn"))) {
+            // oneDNN's float32 convolution input gradients in this libtorch (2.10, JavaCPP 1.5.13) were wrong on the 2-core AVX-512
+            // EPYC where layerwise is developed for channel counts other than 16*2^k (ConvKernels, which keeps clear of them);
+            // -Dlayerwise.mkldnn=false uses libtorch's native kernels everywhere instead: right, but 12x slower on the conv
+            // scaling quick preset (BENCHMARKS.md)
             org.bytedeco.pytorch.global.torch.globalContext().setUserEnabledMkldnn(false);
         }
+        // without oneDNN, libtorch tries NNPACK for every convolution and, on CPUs it does not support, prints
+        // "Could not initialize NNPACK! Reason: Unsupported hardware." once per thread per call site: dozens of lines per run
+        org.bytedeco.pytorch.global.torch.globalContext().setUserEnabledNNPACK(false);
         loaded = true;
     }
 }

@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.layerwise.engine.torch.Natives;
+import org.layerwise.engine.torch.model.ConvKernels;
 import org.layerwise.engine.torch.model.Device;
 import org.layerwise.engine.torch.model.Precision;
 import org.layerwise.engine.torch.model.Tensors;
@@ -96,7 +97,8 @@ public final class ConvScalingNet {
         return b.build();
     }
 
+    /** Through {@link ConvKernels}: channel counts where libtorch's oneDNN gave wrong float32 input gradients are padded to trusted ones. */
     private static Tensor conv(Tensor x, Tensor w, int stride, int padding) {
-        return torch.conv2d(x, w, new TensorOptional(), new long[] {stride, stride}, new long[] {padding, padding}, new long[] {1, 1}, 1);
+        return ConvKernels.conv2d(x, w, stride, padding, Device.CPU, Precision.FLOAT32);
     }
 }

@@ -217,6 +217,48 @@ class SlurmClusterTest {
         }
     }
 
+    /**
+     * The conv scaling study, added after the sweep and the CLI were written and touching neither, as a sweep here
+     * and on Slurm (the same table), and handing its own grid to Slurm with {@code --executor slurm}.
+     */
+    @Test
+    void theConvScalingStudySweepsHereAndOnSlurmToTheSameTable(@TempDir Path tmp) throws Exception {
+        Path spec = SweepCommandTest.spec(tmp, "conv.yaml", """
+                name: conv-tiny
+                study: scaling-conv
+                base:
+                  preset: quick
+                  settings: {dataset: synthetic, train-size: 64, test-size: 32, width: 4, depths: "8,11", batch-size: 16, max-updates: 6,
+                             checkpoint-every: 3, threads: 1}
+                axes:
+                  lr: [0.01, 0.02]
+                """);
+        Path local = tmp.resolve("local");
+        Path onSlurm = tmp.resolve("slurm");
+        SweepCommandTest.Out l = SweepCommandTest.run("sweep", "run", spec.toString(), "--out", local.toString(), "--threads", "1",
+                "--threads-per-run", "1");
+        assertEquals(0, l.code(), l.err() + l.out());
+        Out s = cli(tmp.resolve("submit.log"), "sweep", "submit", spec.toString(), "--slurm", "--out", onSlurm.toString(), "--cpus-per-task", "1",
+                "--wait", "--poll-seconds", "0.5", "--flops-per-second", "0");
+        assertEquals(0, s.code(), s.out());
+        assertTrue(s.out().contains("collected: 4 of 4 runs complete"), s.out());
+        List<String> ra = Files.readAllLines(local.resolve("runs.csv"));
+        List<String> rb = Files.readAllLines(onSlurm.resolve("runs.csv"));
+        assertEquals(5, ra.size(), String.join("\n", ra));
+        int seconds = Csv.readColumns(local.resolve("runs.csv")).header().indexOf("seconds");
+        for (int i = 0; i < ra.size(); i++) {
+            assertEquals(withoutColumn(ra.get(i), seconds), withoutColumn(rb.get(i), seconds), "row " + i);
+        }
+        Path study = tmp.resolve("study");
+        Out e = cli(tmp.resolve("executor.log"), "scaling-conv", "--preset", "quick", "--dataset", "synthetic", "--train-size", "64", "--test-size", "32",
+                "--width", "4", "--depths", "8,11", "--batch-size", "16", "--max-updates", "6", "--threads", "1", "--out", study.toString(),
+                "--executor", "slurm", "--cpus-per-task", "1", "--poll-seconds", "0.5");
+        assertEquals(0, e.code(), e.out());
+        assertTrue(e.out().contains("(--array=0-1)"), "2 depths, one task each: " + e.out());
+        assertTrue(Files.isRegularFile(study.resolve("report.html")), e.out());
+        assertTrue(Files.isRegularFile(study.resolve("depths/L011-s0/result.json")), e.out());
+    }
+
     private static String tail(Path file, int lines) {
         try {
             List<String> all = Files.readAllLines(file);

@@ -29,10 +29,14 @@ package org.layerwise.analysis;
  * {@link #TOLERANCE} (relative) in two consecutive steps, when the Krylov space is exhausted (at most
  * {@code in} steps: then the answer is exact up to rounding), or after {@link #MAX_STEPS} steps.
  *
- * <p><b>Accuracy [layerwise, measured].</b> The result is a lower bound of the true value up to
- * rounding. Against a dense SVD (Jacobi) of the unrolled operator it agrees to 1e-10 relative on
- * small random kernels (ConvSpectrumTest); on 512 x 512 random kernels the value at the stop agrees
- * with the value after {@link #MAX_STEPS} steps to better than 1e-8 relative.
+ * <p><b>Accuracy and cost [layerwise, measured 2026-12-07, one thread, JDK 17, 2-core AVX-512 machine].</b>
+ * The result is a lower bound of the true value up to rounding. Against a dense SVD (Jacobi) of the
+ * unrolled operator it agrees to 1e-9 relative or better on small random kernels, and against the
+ * exhausted Krylov space on a 256-channel kernel (ConvSpectrumTest). On PyTorch-default random
+ * kernels (and on differences of two) of the paper's shapes, 64 ch at n = 32 up to 512 ch at n = 4,
+ * it stops after 21-36 steps per frequency within 2e-11 relative of the exact value, where plain
+ * power iteration needed 49-583 iterations to get within 1e-6. About 0.1-0.2 s per kernel: a
+ * width-64 network takes 4.4 s at L = 8 (24 kernels with the increments) and 63 s at L = 121 (476).
  *
  * <p><b>Kernels larger than the input [layerwise].</b> When kh &gt; n or kw &gt; n, the direct DFT
  * folds the taps modulo n (tap p acts at offset p mod n), which is exactly the circular convolution

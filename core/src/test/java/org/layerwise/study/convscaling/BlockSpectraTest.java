@@ -95,6 +95,12 @@ class BlockSpectraTest {
     }
 
     @Test
+    void largestIncrementIsTheMaxOverPairsAndNaNWithoutPairs() {
+        assertEquals(3, new BlockSpectra.Increments(new int[] {0, 1, 2}, new int[] {4, 4, 4}, new double[] {1, 3, 2}).max(), 0);
+        assertTrue(Double.isNaN(new BlockSpectra.Increments(new int[0], new int[0], new double[0]).max()));
+    }
+
+    @Test
     void threadsDoNotChangeTheNumbers() {
         List<Block> blocks = ConvResNetLayout.blocks(12, 2, 16);
         Map<String, float[]> k = randomKernels(blocks, new Rng(31));

@@ -131,6 +131,16 @@ class ConvScalingFitsTest {
         assertEquals(SEEDS, runs.size());
         assertEquals((runs.get(0) + runs.get(1)) / 2, (Double) first.get("A_max_norm"), 1e-15);
         assertEquals(r.a().runs().get(0).maxNorm(), runs.get(0), 0);
+        for (int i = 0; i < nets.size(); i++) { // the three statistics, computed here the obvious way
+            BlockSpectra sp = nets.get(i).spectra();
+            ConvScalingFits.RunStats ra = r.a().runs().get(i);
+            ConvScalingFits.RunStats rd = r.delta().runs().get(i);
+            assertEquals(java.util.Arrays.stream(sp.a()).max().orElseThrow(), ra.maxNorm(), 0);
+            assertEquals(Math.sqrt(java.util.Arrays.stream(sp.delta()).map(x -> x * x).sum()), rd.rootSsq(), 1e-12 * rd.rootSsq());
+            assertEquals(java.util.Arrays.stream(sp.aIncrements().sigma()).max().orElseThrow(), ra.maxIncrement(), 0);
+            assertEquals(java.util.Arrays.stream(sp.deltaIncrements().sigma()).max().orElseThrow(), rd.maxIncrement(), 0);
+            assertEquals(Math.pow(ra.depth(), r.a().exponent()) * ra.maxIncrement(), r.a().rescaled(ra), 0);
+        }
         assertNoNaN(s);
         assertEquals(nets.stream().mapToInt(ConvScalingFits.Network::depth).sum(), ConvScalingFits.blockRows(nets).size());
     }

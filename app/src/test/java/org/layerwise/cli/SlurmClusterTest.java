@@ -199,22 +199,7 @@ class SlurmClusterTest {
                 axes:
                   lr: [0.1, 0.5]
                 """);
-        Path local = tmp.resolve("local");
-        Path onSlurm = tmp.resolve("slurm");
-        SweepCommandTest.Out l = SweepCommandTest.run("sweep", "run", spec.toString(), "--out", local.toString(), "--threads", "1",
-                "--threads-per-run", "1");
-        assertEquals(0, l.code(), l.err() + l.out());
-        Out s = cli(tmp.resolve("submit.log"), "sweep", "submit", spec.toString(), "--slurm", "--out", onSlurm.toString(), "--cpus-per-task", "1",
-                "--wait", "--poll-seconds", "0.5", "--flops-per-second", "0");
-        assertEquals(0, s.code(), s.out());
-        assertTrue(s.out().contains("collected: 4 of 4 runs complete"), s.out());
-        List<String> ra = Files.readAllLines(local.resolve("runs.csv"));
-        List<String> rb = Files.readAllLines(onSlurm.resolve("runs.csv"));
-        assertEquals(5, ra.size(), String.join("\n", ra));
-        int seconds = Csv.readColumns(local.resolve("runs.csv")).header().indexOf("seconds");
-        for (int i = 0; i < ra.size(); i++) {
-            assertEquals(withoutColumn(ra.get(i), seconds), withoutColumn(rb.get(i), seconds), "row " + i);
-        }
+        sameTableHereAndOnSlurm(tmp, spec);
     }
 
     /**
@@ -233,6 +218,19 @@ class SlurmClusterTest {
                 axes:
                   lr: [0.01, 0.02]
                 """);
+        sameTableHereAndOnSlurm(tmp, spec);
+        Path study = tmp.resolve("study");
+        Out e = cli(tmp.resolve("executor.log"), "scaling-conv", "--preset", "quick", "--dataset", "synthetic", "--train-size", "64", "--test-size", "32",
+                "--width", "4", "--depths", "8,11", "--batch-size", "16", "--max-updates", "6", "--threads", "1", "--out", study.toString(),
+                "--executor", "slurm", "--cpus-per-task", "1", "--poll-seconds", "0.5");
+        assertEquals(0, e.code(), e.out());
+        assertTrue(e.out().contains("(--array=0-1)"), "2 depths, one task each: " + e.out());
+        assertTrue(Files.isRegularFile(study.resolve("report.html")), e.out());
+        assertTrue(Files.isRegularFile(study.resolve("depths/L011-s0/result.json")), e.out());
+    }
+
+    /** A 4-run sweep, run here and submitted to Slurm: both complete, and their runs.csv agree but for the seconds. */
+    private static void sameTableHereAndOnSlurm(Path tmp, Path spec) throws Exception {
         Path local = tmp.resolve("local");
         Path onSlurm = tmp.resolve("slurm");
         SweepCommandTest.Out l = SweepCommandTest.run("sweep", "run", spec.toString(), "--out", local.toString(), "--threads", "1",
@@ -249,14 +247,6 @@ class SlurmClusterTest {
         for (int i = 0; i < ra.size(); i++) {
             assertEquals(withoutColumn(ra.get(i), seconds), withoutColumn(rb.get(i), seconds), "row " + i);
         }
-        Path study = tmp.resolve("study");
-        Out e = cli(tmp.resolve("executor.log"), "scaling-conv", "--preset", "quick", "--dataset", "synthetic", "--train-size", "64", "--test-size", "32",
-                "--width", "4", "--depths", "8,11", "--batch-size", "16", "--max-updates", "6", "--threads", "1", "--out", study.toString(),
-                "--executor", "slurm", "--cpus-per-task", "1", "--poll-seconds", "0.5");
-        assertEquals(0, e.code(), e.out());
-        assertTrue(e.out().contains("(--array=0-1)"), "2 depths, one task each: " + e.out());
-        assertTrue(Files.isRegularFile(study.resolve("report.html")), e.out());
-        assertTrue(Files.isRegularFile(study.resolve("depths/L011-s0/result.json")), e.out());
     }
 
     private static String tail(Path file, int lines) {

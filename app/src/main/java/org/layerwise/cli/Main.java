@@ -192,7 +192,7 @@ public final class Main {
         if (own.get("help") != null) {
             out.println("layerwise demo [--out FOLDER]\n\nOne finding of each paper, tested, with no data to download (~9 min on 2 cores):"
                     + "\n  claim 4 (Mehmeti-Göpel & Wand): the ELR warm-up lowers the ELR spread of a no-short ResNet-56 (Fashion-MNIST from"
-                    + "\n          Debian's dataset-fashion-mnist, 3 seeds with and 3 without the warm-up, 150 steps each);"
+                    + "\n          Debian's dataset-fashion-mnist, 3 seeds with and 3 without the warm-up, 120 steps each);"
                     + "\n  claim 6 (Cohen et al.): tanh + shared delta residual MLPs approach a smooth limit that is not the neural ODE"
                     + "\n          (built-in synthetic data, depths 3..400)."
                     + "\nIt is 'layerwise reproduce --only " + DEMO_CLAIMS + "'; its page gives each claim's verdict with the figures and links to the"

@@ -18,7 +18,7 @@ final class ElrClaims {
     }
 
     static final StudyUse TRAIN_QUICK = StudyUse.of("elr-trainability", "quick",
-            "no-short ResNet-56, Fashion-MNIST (10,000 images), batch 128, constant lr 1.5, 150 steps, without and with the ELR warm-up, 3 seeds");
+            "no-short ResNet-56, Fashion-MNIST (10,000 images), batch 128, constant lr 1.5, 120 steps, without and with the ELR warm-up, 3 seeds");
     static final StudyUse TRAIN_QUICK_SHORT = TRAIN_QUICK.with(StudyUse.settings("residuals", "short", "warmups", "none"),
             "short ResNet-56 under the same settings, without warm-up, 3 seeds");
 

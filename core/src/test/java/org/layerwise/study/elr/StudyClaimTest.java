@@ -39,7 +39,7 @@ class StudyClaimTest {
                 "--steps", "60")));
         String line = StudyClaim.settingsLine(STUDY, c, f);
         assertTrue(line.startsWith("Preset: quick (CPU"), line);
-        assertTrue(line.endsWith("changed: steps 60 (preset 150)."), line);
+        assertTrue(line.endsWith("changed: steps 60 (preset 120)."), line);
         ElrConfig plain = (ElrConfig) StudyConfigs.resolve(STUDY, "quick", null, Map.of());
         assertTrue(StudyClaim.settingsLine(STUDY, plain, f).endsWith("no setting of the preset changed."));
         Json.write(tmp.resolve(StudyFolder.PROVENANCE), Map.of("command_line", List.of("layerwise", "elr trainability", "--steps", "60")));

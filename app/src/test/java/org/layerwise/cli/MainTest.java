@@ -169,6 +169,11 @@ class MainTest {
         assertTrue(r.err().contains("device: device cuda requested, but this build has the CPU-only libtorch"), r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         assertFalse(Files.exists(out), "nothing written");
+        Out conv = run("scaling-conv", "--preset", "quick", "--dataset", "synthetic", "--device", "cuda", "--out", out.toString());
+        assertEquals(1, conv.code(), conv.err() + conv.out());
+        assertTrue(conv.err().contains("device: device cuda requested, but this build has the CPU-only libtorch"), conv.err());
+        assertEquals(1, conv.err().strip().lines().count(), "one line: " + conv.err());
+        assertFalse(Files.exists(out), "nothing written");
     }
 
     @Test

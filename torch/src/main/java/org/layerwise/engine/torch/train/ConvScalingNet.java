@@ -17,7 +17,7 @@ import org.layerwise.model.ConvResNetLayout.Block;
 import org.layerwise.util.Rng;
 
 /**
- * Cohen, Cont, Rossier & Xu's convolutional ResNet for CIFAR-10 on libtorch (CPU), as a
+ * Cohen, Cont, Rossier & Xu's convolutional ResNet for CIFAR-10 on libtorch (CPU, or CUDA with the -Pcuda build), as a
  * {@link CustomNetwork} so the core's image loop trains it: [REPO cifar_model.py] a 3x3 stem and ReLU,
  * BasicBlocks without BatchNorm {@code out = ReLU(conv2(ReLU(conv1(x))) + shortcut(x))} (3x3 convs
  * without bias, padding 1; a 1x1 projection without bias where the stride or the width changes), four
@@ -72,33 +72,42 @@ public final class ConvScalingNet {
     /** A new network with SGD (momentum, weight decay as torch.optim.SGD) on the CPU. */
     public static CustomNetwork create(int depth, int width, int classes, int inputChannels, long seed, double momentum, double weightDecay,
                                        int threads) {
+        return create(depth, width, classes, inputChannels, seed, momentum, weightDecay, threads, Device.CPU);
+    }
+
+    /**
+     * The same on a device: the initial values are drawn in Java as on the CPU and copied there, so a seed
+     * starts from the same weights on every device (cuDNN's kernels then differ from the CPU's in rounding).
+     */
+    public static CustomNetwork create(int depth, int width, int classes, int inputChannels, long seed, double momentum, double weightDecay,
+                                       int threads, Device device) {
         Map<String, long[]> shapes = shapes(depth, width, classes, inputChannels);
         Map<String, Tensor> p = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-            Tensor t = Tensors.create(initialValues(e.getKey(), e.getValue(), seed, 8L * width), e.getValue(), Device.CPU, Precision.FLOAT32);
+            Tensor t = Tensors.create(initialValues(e.getKey(), e.getValue(), seed, 8L * width), e.getValue(), device, Precision.FLOAT32);
             t.set_requires_grad(true);
             t.retainReference();
             p.put(e.getKey(), t);
         }
         List<Block> blocks = new ArrayList<>(ConvResNetLayout.blocks(depth, width, 32));
         CustomNetwork.Forward forward = (x, training) -> {
-            Tensor h = torch.relu(conv(x, p.get("conv1.weight"), 1, 1));
+            Tensor h = torch.relu(conv(x, p.get("conv1.weight"), 1, 1, device));
             for (Block b : blocks) {
-                Tensor out = torch.relu(conv(h, p.get(b.conv1()), b.stride(), 1));
-                out = conv(out, p.get(b.conv2()), 1, 1);
-                out = out.add(b.projection() ? conv(h, p.get(b.shortcut()), b.stride(), 0) : h);
+                Tensor out = torch.relu(conv(h, p.get(b.conv1()), b.stride(), 1, device));
+                out = conv(out, p.get(b.conv2()), 1, 1, device);
+                out = out.add(b.projection() ? conv(h, p.get(b.shortcut()), b.stride(), 0, device) : h);
                 h = torch.relu(out);
             }
             h = torch.adaptive_avg_pool2d(h, 1, 1).flatten(1, -1); // = the reference's avg_pool2d(4) on the 4x4 maps of 32x32 inputs
             return torch.linear(h, p.get("linear.weight"), new TensorOptional(p.get("linear.bias")));
         };
-        CustomNetwork.Builder b = CustomNetwork.builder(forward).sgd(momentum, weightDecay).threads(threads);
+        CustomNetwork.Builder b = CustomNetwork.builder(forward).sgd(momentum, weightDecay).threads(threads).device(device);
         p.forEach((name, t) -> b.parameter(name, t, false)); // no BatchNorm: nothing is scale-invariant
         return b.build();
     }
 
     /** Through {@link ConvKernels}: channel counts where libtorch's oneDNN gave wrong float32 input gradients are padded to trusted ones. */
-    private static Tensor conv(Tensor x, Tensor w, int stride, int padding) {
-        return ConvKernels.conv2d(x, w, stride, padding, Device.CPU, Precision.FLOAT32);
+    private static Tensor conv(Tensor x, Tensor w, int stride, int padding, Device device) {
+        return ConvKernels.conv2d(x, w, stride, padding, device, Precision.FLOAT32);
     }
 }

@@ -19,6 +19,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.layerwise.engine.torch.Natives;
+import org.layerwise.engine.torch.model.Device;
 import org.layerwise.engine.torch.model.Tensors;
 import org.layerwise.train.Parameters;
 import org.layerwise.train.TrainableNetwork;
@@ -60,6 +61,7 @@ public final class CustomNetwork implements TrainableNetwork {
         private double momentum;
         private double weightDecay;
         private int threads = Runtime.getRuntime().availableProcessors();
+        private Device device = Device.CPU;
 
         private Builder(Forward forward) {
             this.forward = forward;
@@ -107,6 +109,12 @@ public final class CustomNetwork implements TrainableNetwork {
             return this;
         }
 
+        /** Where the parameters live (they must be there already): each batch is copied to it. CPU by default. */
+        public Builder device(Device d) {
+            this.device = d;
+            return this;
+        }
+
         public CustomNetwork build() {
             if (params.isEmpty()) {
                 throw new IllegalArgumentException("a network needs at least one parameter");
@@ -128,6 +136,7 @@ public final class CustomNetwork implements TrainableNetwork {
     private final double momentum;
     private final double weightDecay;
     private final Tensor[] velocity;
+    private final Device device;
     private double[] ww;
     private double[] gg;
     private double[] wg;
@@ -145,6 +154,7 @@ public final class CustomNetwork implements TrainableNetwork {
         this.momentum = b.momentum;
         this.weightDecay = b.weightDecay;
         this.velocity = new Tensor[params.size()];
+        this.device = b.device;
     }
 
     @Override
@@ -156,8 +166,8 @@ public final class CustomNetwork implements TrainableNetwork {
                     p.grad().zero_();
                 }
             }
-            Tensor x = Tensor.create(images, count, channels, height, width);
-            Tensor y = Tensor.create(toLongs(labels, count), count);
+            Tensor x = Tensors.onDevice(Tensor.create(images, count, channels, height, width), device);
+            Tensor y = Tensors.onDevice(Tensor.create(toLongs(labels, count), count), device);
             Tensor logits = forward.apply(x, true);
             Tensor loss = torch.cross_entropy_loss(logits, y);
             loss.backward();
@@ -323,8 +333,8 @@ public final class CustomNetwork implements TrainableNetwork {
     @SuppressWarnings("try")
     public Outcome evaluate(float[] images, int[] labels, int count, int channels, int height, int width) {
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            Tensor x = Tensor.create(images, count, channels, height, width);
-            Tensor y = Tensor.create(toLongs(labels, count), count);
+            Tensor x = Tensors.onDevice(Tensor.create(images, count, channels, height, width), device);
+            Tensor y = Tensors.onDevice(Tensor.create(toLongs(labels, count), count), device);
             Tensor logits = forward.apply(x, false);
             double loss = torch.cross_entropy_loss(logits, y).item_double() * count;
             double correct = logits.argmax(new LongOptional(1), false).eq(y).sum().item_long();

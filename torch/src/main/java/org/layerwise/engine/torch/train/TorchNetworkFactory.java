@@ -52,13 +52,14 @@ public final class TorchNetworkFactory implements NetworkFactory {
             if (p != null) {
                 throw new ConfigException("depths: " + p);
             }
-            if (!spec.device().equals("cpu")) {
-                throw new ConfigException("device: the conv ResNet of Cohen et al. trains on the CPU in this version (a custom libtorch network);"
-                        + " allowed: cpu");
-            }
+            checkDevice(spec);
             return;
         }
         resnet(spec);
+        checkDevice(spec);
+    }
+
+    private static void checkDevice(NetworkSpec spec) {
         if (!spec.device().equals("cpu") && !spec.device().equals("cuda")) {
             throw new ConfigException("device: unknown value '" + spec.device() + "'; allowed: one of cpu, cuda");
         }
@@ -85,8 +86,9 @@ public final class TorchNetworkFactory implements NetworkFactory {
     public TrainableNetwork create(NetworkSpec spec) {
         if (spec.family().equals(NetworkSpec.COHEN_RESNET)) {
             check(spec);
+            Natives.load();
             return ConvScalingNet.create(spec.depth(), spec.width(), spec.classes(), spec.inputChannels(), spec.seed(), spec.momentum(),
-                    spec.weightDecay(), spec.threads());
+                    spec.weightDecay(), spec.threads(), Device.parse(spec.device()).requireAvailable());
         }
         ResNetSpec arch = resnet(spec);
         Natives.load();

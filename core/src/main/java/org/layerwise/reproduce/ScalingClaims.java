@@ -93,7 +93,7 @@ final class ScalingClaims {
     static Claim.Setting conv(Scale s) {
         return switch (s) {
             case QUICK -> Claim.Setting.notTestable("the conv study's quick preset (width 8, 4 depths, 300 updates) tests the pipeline and claims"
-                    + " nothing; --scale full runs the reduced-cpu preset (about an hour), --scale paper the paper's CIFAR-10 setting on a GPU");
+                    + " nothing; --scale full runs the reduced-cpu preset (29 min measured on 2 cores), --scale paper the paper's CIFAR-10 setting on a GPU");
             case FULL -> Claim.Setting.of("the conv ResNet REDUCED: width 8, Fashion-MNIST (10,000 images), L = 8, 12, 16, 20, 28, 1,500 updates",
                     StudyUse.of("scaling-conv", "reduced-cpu", "the conv ResNet REDUCED: width 8, Fashion-MNIST (10,000 images), L = 8, 12, 16, 20,"
                             + " 28, 1,500 updates"));

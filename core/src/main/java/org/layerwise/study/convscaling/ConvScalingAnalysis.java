@@ -64,8 +64,7 @@ final class ConvScalingAnalysis {
         }
         summary.put("headline", headline(summary, fits, reduced));
         summary.put("report", "report.html");
-        Csv.write(folder.file("runs.csv"), List.of("run", "depth", "seed_index", "stop_reason", "updates", "final_train_loss", "test_accuracy",
-                "sigma_max_A", "sigma_max_Delta", "seconds"), runs.stream().map(ConvScalingAnalysis::csvRow).toList());
+        Csv.write(folder.file("runs.csv"), RUNS_HEADER, runs.stream().map(ConvScalingAnalysis::csvRow).toList());
         Csv.write(folder.file("blocks.csv"), ConvScalingFits.BLOCK_HEADER, ConvScalingFits.blockRows(networks));
         ConvScalingReport.write(c, folder, runs, fits, summary);
         Json.write(folder.file("summary.json"), summary);
@@ -110,8 +109,17 @@ final class ConvScalingAnalysis {
         return m;
     }
 
+    /** The columns of runs.csv, by name from {@link #row} (so a column can never hold another's value). */
+    static final List<String> RUNS_HEADER = List.of("run", "depth", "seed_index", "stop_reason", "updates", "final_train_loss", "test_accuracy",
+            "sigma_max_A", "sigma_max_Delta", "seconds");
+
     private static List<Object> csvRow(Run r) {
-        return new ArrayList<>(row(r).values());
+        Map<String, Object> row = row(r);
+        List<Object> out = new ArrayList<>();
+        for (String k : RUNS_HEADER) {
+            out.add(row.get(k));
+        }
+        return out;
     }
 
     static double max(double[] v) {

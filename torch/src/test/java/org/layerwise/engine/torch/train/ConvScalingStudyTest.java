@@ -64,6 +64,14 @@ class ConvScalingStudyTest {
         }
         JsonNode s = Json.read(tmp.resolve("summary.json"));
         assertTrue(s.at("/beta_A/value").isNumber(), s.toString());
+        // runs.csv holds, column by column, what summary.json says of each run
+        org.layerwise.io.Csv.Columns csv = org.layerwise.io.Csv.readColumns(tmp.resolve("runs.csv"));
+        for (int i = 0; i < 3; i++) {
+            JsonNode run = s.get("runs").get(i);
+            for (String col : List.of("depth", "test_accuracy", "sigma_max_A", "sigma_max_Delta", "seconds")) {
+                assertEquals(run.get(col).asDouble(), csv.column(col)[i], 1e-9 * Math.abs(run.get(col).asDouble()), col + " of run " + i);
+            }
+        }
         assertTrue(s.get("reduced").asText().contains("width 2"), "a toy setting says it is reduced: " + s.get("reduced"));
         assertTrue(s.get("headline").asText().contains("REDUCED"));
         String html = Files.readString(tmp.resolve("report.html"));

@@ -195,15 +195,7 @@ final class StudyCommand {
     }
 
     private static int parseIndex(String raw) {
-        try {
-            int i = Integer.parseInt(raw.trim());
-            if (i < 0) {
-                throw new NumberFormatException();
-            }
-            return i;
-        } catch (NumberFormatException e) {
-            throw new ConfigException("index: '" + raw + "' is not valid; allowed: an integer ≥ 0");
-        }
+        return SweepCommand.nonNegative("index", raw);
     }
 
     private static String help(Study study, String command) {

@@ -31,9 +31,10 @@ import org.layerwise.util.Rng;
  * BatchNorm; torch.optim.SGD with momentum 0.9 and weight decay 1e-4; the reference's numpy FFT + SVD
  * for the singular values). Same initial weights, same 4 batches: the losses per step, every weight
  * after the steps and every block's σ_max of conv1 and conv2 must agree to float32 precision.
- * Measured (2026-12-07, torch 1.13 in float64 vs libtorch 2.10 in float32, 1 thread, oneDNN off as Natives sets it): loss
- * 8.4e-8 relative, weights 1.5e-7 of the largest weight, σ_max 5.3e-8 relative; tolerances 3e-6, 1e-6, 5e-6. With oneDNN on,
- * the weights differed by 2.5e-3 and finite differences sided with PyTorch.
+ * Measured (2026-12-07, torch 1.13 in float64 vs libtorch 2.10 in float32, 1 thread, oneDNN on with the 8-channel
+ * convolutions padded by ConvKernels; the same with oneDNN off): loss 8.4e-8 relative, weights 1.5e-7 of the largest
+ * weight, σ_max 5.3e-8 relative; tolerances 3e-6, 1e-6, 5e-6. With oneDNN on and nothing padded, the weights differed by
+ * 2.5e-3 and finite differences sided with PyTorch.
  * Skipped when no Python with torch and numpy is found ($LAYERWISE_PYTHON, /usr/bin/python3).
  */
 class ConvScalingCrossCheckTest {

@@ -2,7 +2,6 @@ package org.layerwise.study.convscaling;
 
 import java.nio.file.Path;
 import java.util.Map;
-import org.layerwise.config.ConfigException;
 import org.layerwise.data.image.BatchLoader;
 import org.layerwise.data.image.CifarReader;
 import org.layerwise.data.image.IdxImages;
@@ -12,6 +11,7 @@ import org.layerwise.data.image.Normalization;
 import org.layerwise.data.image.SampleSource;
 import org.layerwise.data.image.Split;
 import org.layerwise.data.image.SyntheticImages;
+import org.layerwise.study.ImageSubsets;
 
 /**
  * The images of one study invocation, read once and shared by its runs; a missing data set fails here,
@@ -62,18 +62,9 @@ final class ConvData {
             }
             default -> throw new IllegalStateException(c.dataset());
         }
-        if (c.trainSize() > train.count()) {
-            throw new ConfigException("train-size: " + c.trainSize() + " images asked, the " + train.name() + " training set has " + train.count());
-        }
-        if (c.trainSize() > 0) {
-            train = train.head(c.trainSize());
-        }
-        if (c.testSize() > 0 && c.testSize() < test.count()) {
-            test = test.head(c.testSize());
-        }
-        if (c.batchSize() > train.count()) {
-            throw new ConfigException("batch-size: " + c.batchSize() + " is more than the " + train.count() + " training images");
-        }
+        ImageSubsets used = ImageSubsets.of(train, test, c.trainSize(), c.testSize(), c.batchSize());
+        train = used.train();
+        test = used.test();
         if (norm == null) {
             norm = Normalization.of(train);
         }

@@ -14,14 +14,12 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerwise.config.ConfigException;
 import org.layerwise.engine.torch.Natives;
 import org.layerwise.io.Json;
-import org.layerwise.study.RunContext;
 import org.layerwise.study.RunFolder;
 import org.layerwise.study.RunSpec;
 import org.layerwise.study.Study;
@@ -29,9 +27,6 @@ import org.layerwise.study.StudyConfig;
 import org.layerwise.study.StudyConfigs;
 import org.layerwise.study.StudyRegistry;
 import org.layerwise.study.StudyRunner;
-import org.layerwise.train.StepView;
-import org.layerwise.train.Trainer;
-import org.layerwise.train.TrainingListener;
 
 /** The conv scaling study end to end on libtorch at toy size: folders, spectra, fits, report, resume, bad input. */
 class ConvScalingStudyTest {
@@ -87,25 +82,8 @@ class ConvScalingStudyTest {
         RunSpec run = study.plan(c).get(0);
         Path a = tmp.resolve("straight");
         Path b = tmp.resolve("resumed");
-        try (Study.Session s = study.open(c, System.out)) {
-            RunFolder f = new RunFolder(a.resolve(run.folder()), run.id());
-            Files.createDirectories(f.dir());
-            s.run(run, f, new RunContext(1, new TrainingListener() { }, () -> false, System.out));
-        }
-        AtomicBoolean stop = new AtomicBoolean();
-        TrainingListener stopper = new TrainingListener() {
-            @Override
-            public void afterUpdate(StepView step) {
-                stop.set(step.step() + 1 >= 7);
-            }
-        };
-        try (Study.Session s = study.open(c, System.out)) {
-            RunFolder f = new RunFolder(b.resolve(run.folder()), run.id());
-            Files.createDirectories(f.dir());
-            assertThrows(Trainer.Interrupted.class, () -> s.run(run, f, new RunContext(1, stopper, stop::get, System.out)));
-            Map<String, Object> r = s.run(run, f, new RunContext(1, new TrainingListener() { }, () -> false, System.out));
-            assertEquals(7L, r.get("resumed_at_step"), "the second call resumed from the checkpoint of the stop");
-        }
+        Map<String, Object> r = ResumeTwice.train(study, c, run, a, b, 7);
+        assertEquals(7L, r.get("resumed_at_step"), "the second call resumed from the checkpoint of the stop");
         for (String file : List.of("loss.csv", "spectra.json", "kernels/layer1.0.conv1.weight.npy", "kernels/layer4.1.conv2.weight.npy")) {
             assertArrayEquals(Files.readAllBytes(a.resolve(run.folder()).resolve(file)), Files.readAllBytes(b.resolve(run.folder()).resolve(file)), file);
         }

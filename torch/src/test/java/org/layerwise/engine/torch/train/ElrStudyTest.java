@@ -3,7 +3,6 @@ package org.layerwise.engine.torch.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,14 +13,12 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerwise.engine.torch.Natives;
 import org.layerwise.io.Csv;
 import org.layerwise.io.Json;
-import org.layerwise.study.RunContext;
 import org.layerwise.study.RunFolder;
 import org.layerwise.study.RunSpec;
 import org.layerwise.study.Study;
@@ -29,9 +26,6 @@ import org.layerwise.study.StudyConfig;
 import org.layerwise.study.StudyConfigs;
 import org.layerwise.study.StudyRegistry;
 import org.layerwise.study.StudyRunner;
-import org.layerwise.train.StepView;
-import org.layerwise.train.Trainer;
-import org.layerwise.train.TrainingListener;
 
 /** The ELR studies end to end on libtorch, at toy size: grids, folders, resume, and the critical-LR experiment's restores. */
 class ElrStudyTest {
@@ -86,25 +80,8 @@ class ElrStudyTest {
         RunSpec run = study.plan(c).get(0);
         Path a = tmp.resolve("straight");
         Path b = tmp.resolve("resumed");
-        try (Study.Session s = study.open(c, System.out)) {
-            RunFolder f = new RunFolder(a.resolve(run.folder()), run.id());
-            Files.createDirectories(f.dir());
-            s.run(run, f, new RunContext(1, new TrainingListener() { }, () -> false, System.out));
-        }
-        AtomicBoolean stop = new AtomicBoolean();
-        TrainingListener stopper = new TrainingListener() {
-            @Override
-            public void afterUpdate(StepView step) {
-                stop.set(step.step() + 1 >= 13);
-            }
-        };
-        try (Study.Session s = study.open(c, System.out)) {
-            RunFolder f = new RunFolder(b.resolve(run.folder()), run.id());
-            Files.createDirectories(f.dir());
-            assertThrows(Trainer.Interrupted.class, () -> s.run(run, f, new RunContext(1, stopper, stop::get, System.out)));
-            Map<String, Object> r = s.run(run, f, new RunContext(1, new TrainingListener() { }, () -> false, System.out));
-            assertEquals(13L, r.get("resumed_at_step"));
-        }
+        Map<String, Object> r = ResumeTwice.train(study, c, run, a, b, 13);
+        assertEquals(13L, r.get("resumed_at_step"));
         for (String file : List.of("sigma.npy", "elr.npy", "angular_update.npy", "elr_long.csv", "steps.csv", "eval.csv")) {
             assertArrayEquals(Files.readAllBytes(a.resolve(run.folder()).resolve(file)), Files.readAllBytes(b.resolve(run.folder()).resolve(file)), file);
         }

@@ -6,88 +6,93 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.layerwise.data.Dataset;
-import org.layerwise.model.DeltaMode;
 import org.layerwise.model.ResidualMlp;
 
 /**
- * The fused float32 kernel for deep narrow residual MLPs: forward, loss and a hand-derived backward
- * pass in one sweep per layer, with no per-op dispatch. Why this shape:
+ * The fused float32 kernel for deep residual MLPs: forward, loss and a hand-derived backward pass in
+ * one sweep per layer, with no per-op dispatch. Why this shape:
  * <ul>
- *   <li>SIMD lanes run across the batch, so every d x d product is a chain of vector FMAs whatever d is
- *       (d = 10 does not fill a vector). Activations are stored block-major (see {@link #at}); each
- *       layer's weights are replicated across lanes once per layer ({@link #expand}), and four batch
- *       vectors are processed per pass so independent FMA chains hide the FMA latency.</li>
- *   <li>Only h_0..h_L are kept; the backward pass recomputes z_k = A_k h_k + b_k from h_k. That costs
+ *   <li>Two layouts of the same arithmetic, chosen by width ({@link Layout#forWidth}): lanes across
+ *       samples for narrow layers ({@link SampleLanes}: d = 10 does not fill a vector) and lanes
+ *       across features with a register-tiled micro-kernel for wide ones ({@link FeatureLanes}). The
+ *       crossover is measured by {@code layerwise bench scaling-kernel}.</li>
+ *   <li>Only h_0..h_L are kept; the backward pass recomputes z = A_k h_k + b_k from h_k. That costs
  *       one extra matrix product per layer and keeps memory at one copy of the activations.</li>
- *   <li>The batch is cut into one slice per thread; each thread runs the whole network on its slice
- *       with its own gradient buffer, and the buffers are summed in thread order, so a step is
- *       bit-reproducible for a given thread count and costs one synchronisation.</li>
+ *   <li><b>Results do not depend on the thread count.</b> A batch is cut into fixed chunks of
+ *       {@link #CHUNK} samples, whatever the threads; each chunk's loss and gradient are computed in
+ *       an order that depends on the chunk alone, and the chunks are summed in chunk order. Threads
+ *       take whole chunks, so a step is bit-identical on 1, 2 or N threads (and a run redone after
+ *       damage with another thread count is bit-identical to the first). The price: one batch uses at
+ *       most ceil(B / CHUNK) threads; more cores help by training more networks at once.</li>
  * </ul>
  * Parameters arrive as float64 (the optimizer's master copy) and are rounded to float32 once per call.
  */
 public final class FusedKernel implements ResidualKernel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int VL = S.length();
-    /** Samples per pass: four vectors, four independent FMA chains (one chain is latency-bound). */
-    private static final int BLOCK = 4 * VL;
+    /** Samples per chunk: the unit of the fixed reduction order and of work per thread. */
+    public static final int CHUNK = 256;
 
-    private final ResidualMlp net;
-    private final int threads;
-    private final int maxBatch;
-    private final float[] w;
-    private final Slice[] slices;
-    private final ExecutorService pool;
+    /** Which lanes the SIMD vectors run across. Part of a run's arithmetic (the summation orders differ). */
+    public enum Layout {
+        SAMPLE_LANES, FEATURE_LANES;
 
-    /** One thread's share of the batch and everything it writes. */
-    private final class Slice {
-        final int cap;            // padded rows per feature
-        final float[] h;          // (L+1) layers of d x cap, block-major: see at()
-        final float[] g;          // d x cap, block-major: dLoss/dh at the current layer
-        final float[] gz = new float[net.width() * BLOCK];
-        final float[] wv = new float[(net.width() * net.width() + net.width() + 1) * VL];
-        final float[] accDelta = new float[VL];
-        final float[] zs = new float[net.width() * BLOCK];   // z, then sigma(z), for one block
-        final float[] ds = new float[net.width() * BLOCK];   // sigma'(z) for one block
-        final float[] accA = new float[net.width() * net.width() * VL];
-        final float[] accB = new float[net.width() * VL];
-        final float[] grad = new float[net.parameterCount()];
-        final float[] gDelta = new float[net.depth()];
+        /**
+         * Width from which {@link #FEATURE_LANES} is used, measured with {@code bench scaling-kernel}
+         * on the 2-core AVX-512 machine of BENCHMARKS.md; {@code -Dlayerwise.kernel.feature-lanes-from=N}
+         * overrides it.
+         */
+        public static final int DEFAULT_CROSSOVER = 16;
 
-        Slice(int cap) {
-            this.cap = cap;
-            this.h = new float[(net.depth() + 1) * net.width() * cap];
-            this.g = new float[net.width() * cap];
+        public static Layout forWidth(int d) {
+            int from = Integer.getInteger("layerwise.kernel.feature-lanes-from", DEFAULT_CROSSOVER);
+            return d >= from ? FEATURE_LANES : SAMPLE_LANES;
         }
     }
 
+    private final ResidualMlp net;
+    private final Layout layout;
+    private final int threads;
+    private final int maxBatch;
+    /** Rows per engine pass: CHUNK, or the whole batch when that is smaller (loss-only passes use it too). */
+    private final int chunk;
+    private final float[] w;
+    private final ChunkEngine[] engines;
+    private final float[][] chunkGrad;
+    private final ExecutorService pool;
+
     /**
-     * @param threads  threads to split each batch over (1 = the calling thread only)
+     * @param threads  threads to split each batch over (1 = the calling thread only); at most one per chunk is used
      * @param maxBatch the largest batch {@link #lossAndGradient} will be given
      */
     public FusedKernel(ResidualMlp net, int threads, int maxBatch) {
+        this(net, threads, maxBatch, Layout.forWidth(net.width()));
+    }
+
+    public FusedKernel(ResidualMlp net, int threads, int maxBatch, Layout layout) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         this.net = net;
+        this.layout = layout;
         this.maxBatch = maxBatch;
-        // a slice narrower than two vectors wastes lanes and synchronisation: use fewer threads
-        this.threads = Math.max(1, Math.min(threads, maxBatch / (2 * VL)));
+        int chunks = chunks(maxBatch);
+        this.threads = Math.max(1, Math.min(threads, chunks));
         this.w = new float[net.parameterCount()];
-        int perSlice = (maxBatch + this.threads - 1) / this.threads;
-        int cap = (perSlice + BLOCK - 1) / BLOCK * BLOCK;
-        this.slices = new Slice[this.threads];
+        this.chunk = Math.min(CHUNK, Math.max(1, maxBatch));
+        this.engines = new ChunkEngine[this.threads];
         for (int t = 0; t < this.threads; t++) {
-            slices[t] = new Slice(cap);
+            engines[t] = layout == Layout.FEATURE_LANES ? new FeatureLanes(net, chunk) : new SampleLanes(net, chunk);
         }
+        this.chunkGrad = new float[chunks][net.parameterCount()];
         this.pool = this.threads > 1 ? Executors.newFixedThreadPool(this.threads, r -> {
             Thread th = new Thread(r, "fused-kernel");
             th.setDaemon(true);
             return th;
         }) : null;
+    }
+
+    private static int chunks(int n) {
+        return Math.max(1, (n + CHUNK - 1) / CHUNK);
     }
 
     @Override
@@ -99,6 +104,10 @@ public final class FusedKernel implements ResidualKernel {
         return threads;
     }
 
+    public Layout layout() {
+        return layout;
+    }
+
     @Override
     public double lossAndGradient(double[] params, Dataset data, int[] rows, int from, int to, double[] grad) {
         int n = to - from;
@@ -106,39 +115,42 @@ public final class FusedKernel implements ResidualKernel {
             throw new IllegalArgumentException("batch of " + n + " exceeds this kernel's maxBatch " + maxBatch);
         }
         loadWeights(params);
-        double[] sse = new double[threads];
-        runSlices(n, (t, lo, hi) -> sse[t] = step(slices[t], data, rows, from + lo, hi - lo, n, true));
-        // sum per-thread gradients in thread order: deterministic for a given thread count
+        int chunks = chunks(n);
+        double[] sse = new double[chunks];
+        runChunks(chunks, (t, c) -> {
+            int lo = from + c * CHUNK;
+            sse[c] = engines[t].run(w, data, rows, lo, Math.min(CHUNK, to - lo), n, true, chunkGrad[c]);
+        });
+        // the chunks in chunk order: the same sums whatever the thread count
         int count = net.parameterCount();
         for (int p = 0; p < count; p++) {
             double s = 0;
-            for (Slice sl : slices) {
-                s += sl.grad[p];
+            for (int c = 0; c < chunks; c++) {
+                s += chunkGrad[c][p];
             }
             grad[p] = s;
         }
-        double total = 0;
-        for (double v : sse) {
-            total += v;
-        }
-        return total / ((double) n * net.width());
+        return sum(sse) / ((double) n * net.width());
     }
 
     @Override
     public double loss(double[] params, Dataset data, int[] rows, int from, int to) {
         loadWeights(params);
-        double total = 0;
-        for (int start = from; start < to; start += maxBatch) {
-            int end = Math.min(to, start + maxBatch);
-            int n = end - start;
-            double[] sse = new double[threads];
-            int base = start;
-            runSlices(n, (t, lo, hi) -> sse[t] = step(slices[t], data, rows, base + lo, hi - lo, n, false));
-            for (double v : sse) {
-                total += v;
-            }
+        int chunks = (to - from + chunk - 1) / chunk;
+        double[] sse = new double[chunks];
+        runChunks(chunks, (t, c) -> {
+            int lo = from + c * chunk;
+            sse[c] = engines[t].run(w, data, rows, lo, Math.min(chunk, to - lo), to - from, false, null);
+        });
+        return sum(sse) / ((double) (to - from) * net.width());
+    }
+
+    private static double sum(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
         }
-        return total / ((double) (to - from) * net.width());
+        return s;
     }
 
     private void loadWeights(double[] params) {
@@ -148,21 +160,27 @@ public final class FusedKernel implements ResidualKernel {
     }
 
     @FunctionalInterface
-    private interface SliceTask {
-        void run(int thread, int lo, int hi);
+    private interface ChunkTask {
+        void run(int thread, int chunk);
     }
 
-    private void runSlices(int n, SliceTask task) {
-        if (pool == null) {
-            task.run(0, 0, n);
+    /** Thread t runs chunks t, t + T, t + 2T, ... on its own engine. */
+    private void runChunks(int chunks, ChunkTask task) {
+        int used = Math.min(threads, chunks);
+        if (pool == null || used == 1) {
+            for (int c = 0; c < chunks; c++) {
+                task.run(0, c);
+            }
             return;
         }
-        List<Future<?>> futures = new ArrayList<>(threads);
-        for (int t = 0; t < threads; t++) {
+        List<Future<?>> futures = new ArrayList<>(used);
+        for (int t = 0; t < used; t++) {
             int id = t;
-            int lo = (int) ((long) n * t / threads);
-            int hi = (int) ((long) n * (t + 1) / threads);
-            futures.add(pool.submit(() -> task.run(id, lo, hi)));
+            futures.add(pool.submit(() -> {
+                for (int c = id; c < chunks; c += used) {
+                    task.run(id, c);
+                }
+            }));
         }
         try {
             for (Future<?> f : futures) {
@@ -176,383 +194,11 @@ public final class FusedKernel implements ResidualKernel {
         }
     }
 
-    /** Forward (and, if asked, backward) on m rows of one slice; returns the slice's summed squared error. */
-    private double step(Slice sl, Dataset data, int[] rows, int from, int m, int batch, boolean backward) {
-        final int d = net.width();
-        final int depth = net.depth();
-        final int cap = sl.cap;
-        final int mp = (m + BLOCK - 1) / BLOCK * BLOCK;
-        final float[] h = sl.h;
-        final float[] x = data.x();
-        for (int j = 0; j < d; j++) {
-            for (int r = 0; r < m; r++) {
-                h[at(r, j, d)] = x[rows[from + r] * d + j];
-            }
-            for (int r = m; r < mp; r++) {
-                h[at(r, j, d)] = 0f;
-            }
-        }
-        for (int k = 0; k < depth; k++) {
-            forwardLayer(sl, k, mp);
-        }
-
-        // loss, and dLoss/dh_L = 2 (h_L - y) / (B d); padded lanes get 0 so they add nothing below
-        final float[] y = data.y();
-        final float[] g = sl.g;
-        final int out = depth * d * cap;
-        final float scale = (float) (2.0 / ((double) batch * d));
-        double sse = 0;
-        for (int i = 0; i < d; i++) {
-            for (int r = 0; r < m; r++) {
-                float e = h[out + at(r, i, d)] - y[rows[from + r] * d + i];
-                sse += (double) e * e;
-                g[at(r, i, d)] = scale * e;
-            }
-            for (int r = m; r < mp; r++) {
-                g[at(r, i, d)] = 0f;
-            }
-        }
-        if (!backward) {
-            return sse;
-        }
-        for (int k = depth - 1; k >= 0; k--) {
-            backwardLayer(sl, k, mp);
-        }
-        switch (net.deltaMode()) {
-            case NONE -> { }
-            case PER_LAYER -> System.arraycopy(sl.gDelta, 0, sl.grad, net.offsetDelta(), depth);
-            case SHARED -> {
-                double s = 0;
-                for (int k = 0; k < depth; k++) {
-                    s += sl.gDelta[k];
-                }
-                sl.grad[net.offsetDelta()] = (float) (s * Math.signum(w[net.offsetDelta()]));
-            }
-        }
-        return sse;
-    }
-
-    private float delta(int k) {
-        return switch (net.deltaMode()) {
-            case NONE -> 1f;
-            case SHARED -> Math.abs(w[net.offsetDelta()]);
-            case PER_LAYER -> w[net.offsetDelta() + k];
-        };
-    }
-
-    /**
-     * Index of feature j of sample r within one layer. Block-major: the d x BLOCK values of a block of
-     * samples are contiguous, so each layer is read as one sequential stream (the backward pass reads
-     * h from memory, layer by layer, long after the forward pass wrote it).
-     */
-    private static int at(int r, int j, int d) {
-        return (r / BLOCK) * d * BLOCK + j * BLOCK + r % BLOCK;
-    }
-
-    /**
-     * Fills the slice's lane-replicated copy of layer k: A (d*d), b (d), delta, each value repeated VL
-     * times, so inner loops load ready vectors instead of broadcasting scalars.
-     */
-    private float[] expand(Slice sl, int k) {
-        final int d = net.width();
-        final float[] wv = sl.wv;
-        final int a = net.offsetA(k);
-        for (int e = 0; e < d * d + d; e++) { // A_k then b_k: contiguous in the parameter layout
-            java.util.Arrays.fill(wv, e * VL, (e + 1) * VL, w[a + e]);
-        }
-        java.util.Arrays.fill(wv, (d * d + d) * VL, (d * d + d + 1) * VL, delta(k));
-        return wv;
-    }
-
-    /**
-     * h_{k+1} = h_k + delta_k * sigma(A_k h_k + b_k), four vectors of samples per pass: the four FMA
-     * chains are independent, which hides the FMA latency that one chain per z_i would expose.
-     */
-    private void forwardLayer(Slice sl, int k, int mp) {
-        final int d = net.width();
-        final int cap = sl.cap;
-        final float[] h = sl.h;
-        final float[] wv = expand(sl, k);
-        final int in = k * d * cap;
-        final int out = in + d * cap;
-        final float[] zs = sl.zs;
-        final FloatVector delta = FloatVector.fromArray(S, wv, (d * d + d) * VL);
-        for (int v = 0; v < mp; v += BLOCK) {
-            preActivations(h, wv, zs, d, in, v);
-            activateBlock(zs, null, d * BLOCK);
-            for (int i = 0; i < d; i++) {
-                int hi = in + v * d + i * BLOCK;
-                int ho = out + v * d + i * BLOCK;
-                for (int l = 0; l < BLOCK; l += VL) {
-                    FloatVector.fromArray(S, zs, i * BLOCK + l).fma(delta, FloatVector.fromArray(S, h, hi + l)).intoArray(h, ho + l);
-                }
-            }
-        }
-    }
-
-    /**
-     * z = A_k h_k + b_k for one block of samples into zs (d x BLOCK). Two outputs i at a time share
-     * every loaded h vector: eight independent FMA chains, 0.75 loads per FMA.
-     */
-    private static void preActivations(float[] h, float[] wv, float[] zs, int d, int in, int v) {
-        int i = 0;
-        for (; i + 1 < d; i += 2) {
-            FloatVector z0 = FloatVector.fromArray(S, wv, (d * d + i) * VL);
-            FloatVector z1 = z0;
-            FloatVector z2 = z0;
-            FloatVector z3 = z0;
-            FloatVector y0 = FloatVector.fromArray(S, wv, (d * d + i + 1) * VL);
-            FloatVector y1 = y0;
-            FloatVector y2 = y0;
-            FloatVector y3 = y0;
-            for (int j = 0; j < d; j++) {
-                FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
-                FloatVector c = FloatVector.fromArray(S, wv, ((i + 1) * d + j) * VL);
-                int hj = in + v * d + j * BLOCK;
-                FloatVector h0 = FloatVector.fromArray(S, h, hj);
-                FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
-                FloatVector h2 = FloatVector.fromArray(S, h, hj + 2 * VL);
-                FloatVector h3 = FloatVector.fromArray(S, h, hj + 3 * VL);
-                z0 = h0.fma(a, z0);
-                z1 = h1.fma(a, z1);
-                z2 = h2.fma(a, z2);
-                z3 = h3.fma(a, z3);
-                y0 = h0.fma(c, y0);
-                y1 = h1.fma(c, y1);
-                y2 = h2.fma(c, y2);
-                y3 = h3.fma(c, y3);
-            }
-            int at = i * BLOCK;
-            z0.intoArray(zs, at);
-            z1.intoArray(zs, at + VL);
-            z2.intoArray(zs, at + 2 * VL);
-            z3.intoArray(zs, at + 3 * VL);
-            y0.intoArray(zs, at + BLOCK);
-            y1.intoArray(zs, at + BLOCK + VL);
-            y2.intoArray(zs, at + BLOCK + 2 * VL);
-            y3.intoArray(zs, at + BLOCK + 3 * VL);
-        }
-        for (; i < d; i++) { // odd d: the last output alone
-            FloatVector z0 = FloatVector.fromArray(S, wv, (d * d + i) * VL);
-            FloatVector z1 = z0;
-            FloatVector z2 = z0;
-            FloatVector z3 = z0;
-            for (int j = 0; j < d; j++) {
-                FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
-                int hj = in + v * d + j * BLOCK;
-                z0 = FloatVector.fromArray(S, h, hj).fma(a, z0);
-                z1 = FloatVector.fromArray(S, h, hj + VL).fma(a, z1);
-                z2 = FloatVector.fromArray(S, h, hj + 2 * VL).fma(a, z2);
-                z3 = FloatVector.fromArray(S, h, hj + 3 * VL).fma(a, z3);
-            }
-            int at = i * BLOCK;
-            z0.intoArray(zs, at);
-            z1.intoArray(zs, at + VL);
-            z2.intoArray(zs, at + 2 * VL);
-            z3.intoArray(zs, at + 3 * VL);
-        }
-    }
-
-    /**
-     * Given g = dLoss/dh_{k+1}, accumulate dLoss/dA_k, db_k, d delta_k and overwrite g with dLoss/dh_k:
-     * gz = g * delta * sigma'(z);  dA += gz h_k^T;  db += gz;  d delta += g . sigma(z);  g += A_k^T gz.
-     * z is recomputed from h_k (four vectors per pass, as forward); gz for the block is kept in a
-     * small scratch, then each g_j is updated with four independent chains.
-     */
-    private void backwardLayer(Slice sl, int k, int mp) {
-        final int d = net.width();
-        final int cap = sl.cap;
-        final float[] h = sl.h;
-        final float[] g = sl.g;
-        final float[] gz = sl.gz;
-        final float[] accA = sl.accA;
-        final float[] accB = sl.accB;
-        final float[] accD = sl.accDelta;
-        final float[] zs = sl.zs;
-        final float[] ds = sl.ds;
-        final float[] wv = expand(sl, k);
-        final int in = k * d * cap;
-        final FloatVector delta = FloatVector.fromArray(S, wv, (d * d + d) * VL);
-        java.util.Arrays.fill(accA, 0f);
-        java.util.Arrays.fill(accB, 0f);
-        java.util.Arrays.fill(accD, 0f);
-        for (int v = 0; v < mp; v += BLOCK) {
-            preActivations(h, wv, zs, d, in, v);
-            activateBlock(zs, ds, d * BLOCK); // zs becomes sigma(z), ds sigma'(z)
-            FloatVector dAcc = FloatVector.fromArray(S, accD, 0);
-            for (int i = 0; i < d; i++) {
-                int gi = v * d + i * BLOCK;
-                int at = i * BLOCK;
-                FloatVector bAcc = FloatVector.fromArray(S, accB, i * VL);
-                for (int l = 0; l < BLOCK; l += VL) {
-                    FloatVector gv = FloatVector.fromArray(S, g, gi + l);
-                    dAcc = gv.fma(FloatVector.fromArray(S, zs, at + l), dAcc);
-                    FloatVector q = gv.mul(FloatVector.fromArray(S, ds, at + l)).mul(delta);
-                    q.intoArray(gz, at + l);
-                    bAcc = bAcc.add(q);
-                }
-                bAcc.intoArray(accB, i * VL);
-            }
-            dAcc.intoArray(accD, 0);
-            int j = 0;
-            for (; j + 1 < d; j += 2) {
-                inputGradientPair(h, g, gz, wv, accA, d, in, v, j);
-            }
-            for (; j < d; j++) {
-                inputGradient(h, g, gz, wv, accA, d, in, v, j);
-            }
-        }
-        final float[] grad = sl.grad;
-        final int a = net.offsetA(k);
-        final int b = net.offsetB(k);
-        for (int ij = 0; ij < d * d; ij++) {
-            grad[a + ij] = sumLanes(accA, ij * VL);
-        }
-        for (int i = 0; i < d; i++) {
-            grad[b + i] = sumLanes(accB, i * VL);
-        }
-        if (net.deltaMode() != DeltaMode.NONE) {
-            sl.gDelta[k] = sumLanes(accD, 0);
-        }
-    }
-
-    /** g_j += sum_i A_ij gz_i and dA_ij += gz_i . h_j for one block of samples and one j. */
-    private static void inputGradient(float[] h, float[] g, float[] gz, float[] wv, float[] accA, int d, int in, int v, int j) {
-        int hj = in + v * d + j * BLOCK;
-        FloatVector h0 = FloatVector.fromArray(S, h, hj);
-        FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
-        FloatVector h2 = FloatVector.fromArray(S, h, hj + 2 * VL);
-        FloatVector h3 = FloatVector.fromArray(S, h, hj + 3 * VL);
-        int gj = v * d + j * BLOCK;
-        FloatVector g0 = FloatVector.fromArray(S, g, gj);
-        FloatVector g1 = FloatVector.fromArray(S, g, gj + VL);
-        FloatVector g2 = FloatVector.fromArray(S, g, gj + 2 * VL);
-        FloatVector g3 = FloatVector.fromArray(S, g, gj + 3 * VL);
-        for (int i = 0; i < d; i++) {
-            FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
-            int at = i * BLOCK;
-            FloatVector q0 = FloatVector.fromArray(S, gz, at);
-            FloatVector q1 = FloatVector.fromArray(S, gz, at + VL);
-            FloatVector q2 = FloatVector.fromArray(S, gz, at + 2 * VL);
-            FloatVector q3 = FloatVector.fromArray(S, gz, at + 3 * VL);
-            g0 = q0.fma(a, g0);
-            g1 = q1.fma(a, g1);
-            g2 = q2.fma(a, g2);
-            g3 = q3.fma(a, g3);
-            int acc = (i * d + j) * VL;
-            q3.fma(h3, q2.fma(h2, q1.fma(h1, q0.fma(h0, FloatVector.fromArray(S, accA, acc))))).intoArray(accA, acc);
-        }
-        g0.intoArray(g, gj);
-        g1.intoArray(g, gj + VL);
-        g2.intoArray(g, gj + 2 * VL);
-        g3.intoArray(g, gj + 3 * VL);
-    }
-
-    /** {@link #inputGradient} for j and j+1 at once: every loaded gz vector serves both. */
-    private static void inputGradientPair(float[] h, float[] g, float[] gz, float[] wv, float[] accA, int d, int in, int v, int j) {
-        int hj = in + v * d + j * BLOCK;
-        int hk = hj + BLOCK;
-        FloatVector h0 = FloatVector.fromArray(S, h, hj);
-        FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
-        FloatVector h2 = FloatVector.fromArray(S, h, hj + 2 * VL);
-        FloatVector h3 = FloatVector.fromArray(S, h, hj + 3 * VL);
-        FloatVector e0 = FloatVector.fromArray(S, h, hk);
-        FloatVector e1 = FloatVector.fromArray(S, h, hk + VL);
-        FloatVector e2 = FloatVector.fromArray(S, h, hk + 2 * VL);
-        FloatVector e3 = FloatVector.fromArray(S, h, hk + 3 * VL);
-        int gj = v * d + j * BLOCK;
-        int gk = gj + BLOCK;
-        FloatVector g0 = FloatVector.fromArray(S, g, gj);
-        FloatVector g1 = FloatVector.fromArray(S, g, gj + VL);
-        FloatVector g2 = FloatVector.fromArray(S, g, gj + 2 * VL);
-        FloatVector g3 = FloatVector.fromArray(S, g, gj + 3 * VL);
-        FloatVector f0 = FloatVector.fromArray(S, g, gk);
-        FloatVector f1 = FloatVector.fromArray(S, g, gk + VL);
-        FloatVector f2 = FloatVector.fromArray(S, g, gk + 2 * VL);
-        FloatVector f3 = FloatVector.fromArray(S, g, gk + 3 * VL);
-        for (int i = 0; i < d; i++) {
-            FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
-            FloatVector c = FloatVector.fromArray(S, wv, (i * d + j + 1) * VL);
-            int at = i * BLOCK;
-            FloatVector q0 = FloatVector.fromArray(S, gz, at);
-            FloatVector q1 = FloatVector.fromArray(S, gz, at + VL);
-            FloatVector q2 = FloatVector.fromArray(S, gz, at + 2 * VL);
-            FloatVector q3 = FloatVector.fromArray(S, gz, at + 3 * VL);
-            g0 = q0.fma(a, g0);
-            g1 = q1.fma(a, g1);
-            g2 = q2.fma(a, g2);
-            g3 = q3.fma(a, g3);
-            f0 = q0.fma(c, f0);
-            f1 = q1.fma(c, f1);
-            f2 = q2.fma(c, f2);
-            f3 = q3.fma(c, f3);
-            int acc = (i * d + j) * VL;
-            q3.fma(h3, q2.fma(h2, q1.fma(h1, q0.fma(h0, FloatVector.fromArray(S, accA, acc))))).intoArray(accA, acc);
-            q3.fma(e3, q2.fma(e2, q1.fma(e1, q0.fma(e0, FloatVector.fromArray(S, accA, acc + VL))))).intoArray(accA, acc + VL);
-        }
-        g0.intoArray(g, gj);
-        g1.intoArray(g, gj + VL);
-        g2.intoArray(g, gj + 2 * VL);
-        g3.intoArray(g, gj + 3 * VL);
-        f0.intoArray(g, gk);
-        f1.intoArray(g, gk + VL);
-        f2.intoArray(g, gk + 2 * VL);
-        f3.intoArray(g, gk + 3 * VL);
-    }
-
-    /**
-     * sigma over the first n values of zs, in place; with ds non-null also sigma' into ds. A small
-     * method with one loop per activation, so the JIT inlines the vector tanh here (in the large
-     * layer methods it does not, and boxes the vectors).
-     */
-    private void activateBlock(float[] zs, float[] ds, int n) {
-        switch (net.activation()) {
-            case TANH -> {
-                FloatVector one = FloatVector.broadcast(S, 1f);
-                for (int l = 0; l < n; l += VL) {
-                    FloatVector t = RationalTanh.apply(S, FloatVector.fromArray(S, zs, l));
-                    t.intoArray(zs, l);
-                    if (ds != null) {
-                        t.fma(t.neg(), one).intoArray(ds, l);
-                    }
-                }
-            }
-            case RELU -> {
-                FloatVector zero = FloatVector.zero(S);
-                for (int l = 0; l < n; l += VL) {
-                    FloatVector z = FloatVector.fromArray(S, zs, l);
-                    if (ds != null) {
-                        zero.blend(1f, z.compare(VectorOperators.GT, 0f)).intoArray(ds, l);
-                    }
-                    z.max(0f).intoArray(zs, l);
-                }
-            }
-            case LINEAR -> {
-                if (ds != null) {
-                    java.util.Arrays.fill(ds, 0, n, 1f);
-                }
-            }
-        }
-    }
-
-    /**
-     * Lane sum in a fixed order. reduceLanes(ADD) is not used: its compiled and interpreted orders
-     * differ, which would break bit-identical resume.
-     */
-    private static float sumLanes(float[] a, int off) {
-        float s = 0f;
-        for (int l = 0; l < VL; l++) {
-            s += a[off + l];
-        }
-        return s;
-    }
-
     @Override
     public long workspaceBytes() {
-        long bytes = 4L * w.length;
-        for (Slice sl : slices) {
-            bytes += 4L * (sl.h.length + sl.g.length + sl.gz.length + sl.accA.length + sl.accB.length
-                    + sl.grad.length + sl.gDelta.length + sl.wv.length + sl.accDelta.length + sl.zs.length + sl.ds.length);
+        long bytes = 4L * w.length + 4L * chunkGrad.length * net.parameterCount();
+        for (ChunkEngine e : engines) {
+            bytes += e.workspaceBytes();
         }
         return bytes;
     }

@@ -27,6 +27,19 @@ class GradientCheckTest {
         return b.build();
     }
 
+    /** Every activation and delta mode in each of the fused kernel's two layouts. */
+    static Stream<Arguments> layoutVariants() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        for (FusedKernel.Layout layout : FusedKernel.Layout.values()) {
+            for (Activation act : Activation.values()) {
+                for (DeltaMode mode : DeltaMode.values()) {
+                    b.add(Arguments.of(layout, act, mode));
+                }
+            }
+        }
+        return b.build();
+    }
+
     static Dataset randomData(int n, int d, long seed) {
         Rng rng = new Rng(seed);
         float[] x = new float[n * d];
@@ -114,31 +127,69 @@ class GradientCheckTest {
         assertTrue(worst < 1e-5, "worst relative gradient error " + worst);
     }
 
-    @ParameterizedTest(name = "{0} / {1}")
-    @MethodSource("variants")
-    void fusedMatchesReference(Activation act, DeltaMode mode) {
-        // 37 rows: not a multiple of any vector length, so padded lanes are exercised; 2 threads
-        ResidualMlp net = new ResidualMlp(30, 6, act, mode);
-        Dataset data = randomData(37, 6, 5);
-        double[] p = params(net, 9);
+    @ParameterizedTest(name = "{0} / {1} / {2}")
+    @MethodSource("layoutVariants")
+    void fusedMatchesReference(FusedKernel.Layout layout, Activation act, DeltaMode mode) {
+        // 37 rows: not a multiple of any vector length or micro-tile, so padded rows are exercised;
+        // widths 21 and 40: not multiples of the vector length either (padded lanes in the feature layout)
+        for (int width : new int[] {6, 21, 40}) { // 40: an odd number of vectors (a pair panel and a single one)
+            ResidualMlp net = new ResidualMlp(30, width, act, mode);
+            Dataset data = randomData(37, width, 5);
+            double[] p = params(net, 9);
+            for (int i = 0; i < net.offsetDelta(); i++) {
+                p[i] *= 0.5; // keep 30 layers from blowing up
+            }
+            int[] rows = identity(37);
+            double[] gRef = new double[p.length];
+            double[] gFused = new double[p.length];
+            double lossRef = new ReferenceKernel(net).lossAndGradient(p, data, rows, 0, 37, gRef);
+            try (FusedKernel fused = new FusedKernel(net, 2, 64, layout)) {
+                double lossFused = fused.lossAndGradient(p, data, rows, 0, 37, gFused);
+                assertEquals(lossRef, lossFused, 1e-5 * Math.abs(lossRef));
+                assertEquals(lossRef, fused.loss(p, data, rows, 0, 37), 1e-5 * Math.abs(lossRef));
+            }
+            double scale = 0;
+            for (double g : gRef) {
+                scale = Math.max(scale, Math.abs(g));
+            }
+            for (int i = 0; i < p.length; i++) {
+                assertEquals(gRef[i], gFused[i], 1e-4 * scale, "width " + width + ", parameter " + i);
+            }
+        }
+    }
+
+    /**
+     * The batch is reduced over fixed chunks in a fixed order: 1, 2, 3 and 4 threads give the same
+     * bits (600 rows: three chunks, the last one short), in both layouts, for the loss-only pass too.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(FusedKernel.Layout.class)
+    void resultsDoNotDependOnTheThreadCount(FusedKernel.Layout layout) {
+        ResidualMlp net = new ResidualMlp(12, 20, Activation.TANH, DeltaMode.PER_LAYER);
+        int n = 600;
+        Dataset data = randomData(n, 20, 11);
+        double[] p = params(net, 3);
         for (int i = 0; i < net.offsetDelta(); i++) {
-            p[i] *= 0.5; // keep 30 layers from blowing up
+            p[i] *= 0.5;
         }
-        int[] rows = identity(37);
-        double[] gRef = new double[p.length];
-        double[] gFused = new double[p.length];
-        double lossRef = new ReferenceKernel(net).lossAndGradient(p, data, rows, 0, 37, gRef);
-        try (FusedKernel fused = new FusedKernel(net, 2, 64)) {
-            double lossFused = fused.lossAndGradient(p, data, rows, 0, 37, gFused);
-            assertEquals(lossRef, lossFused, 1e-5 * Math.abs(lossRef));
-            assertEquals(lossRef, fused.loss(p, data, rows, 0, 37), 1e-5 * Math.abs(lossRef));
+        int[] rows = identity(n);
+        double[] g1 = new double[p.length];
+        double loss1;
+        double lossOnly1;
+        try (FusedKernel one = new FusedKernel(net, 1, n, layout)) {
+            loss1 = one.lossAndGradient(p, data, rows, 0, n, g1);
+            lossOnly1 = one.loss(p, data, rows, 0, n);
         }
-        double scale = 0;
-        for (double g : gRef) {
-            scale = Math.max(scale, Math.abs(g));
-        }
-        for (int i = 0; i < p.length; i++) {
-            assertEquals(gRef[i], gFused[i], 1e-4 * scale, "parameter " + i);
+        for (int threads = 2; threads <= 4; threads++) {
+            double[] gt = new double[p.length];
+            try (FusedKernel k = new FusedKernel(net, threads, n, layout)) {
+                assertEquals(Math.min(threads, 3), k.threads());
+                assertEquals(Double.doubleToLongBits(loss1), Double.doubleToLongBits(k.lossAndGradient(p, data, rows, 0, n, gt)), threads + " threads");
+                assertEquals(Double.doubleToLongBits(lossOnly1), Double.doubleToLongBits(k.loss(p, data, rows, 0, n)), threads + " threads");
+            }
+            for (int i = 0; i < p.length; i++) {
+                assertEquals(Double.doubleToLongBits(g1[i]), Double.doubleToLongBits(gt[i]), threads + " threads, parameter " + i);
+            }
         }
     }
 

@@ -1,0 +1,373 @@
+package org.layerwise.engine;
+
+import static org.layerwise.engine.LaneMath.S;
+import static org.layerwise.engine.LaneMath.VL;
+
+import jdk.incubator.vector.FloatVector;
+import org.layerwise.data.Dataset;
+import org.layerwise.model.DeltaMode;
+import org.layerwise.model.ResidualMlp;
+
+/**
+ * The fused kernel's layout for narrow layers: SIMD lanes run across the samples, so every d x d
+ * product is a chain of vector FMAs whatever d is (d = 10 does not fill a vector). Activations are
+ * stored block-major (see {@link #at}); each layer's weights are replicated across lanes once per
+ * layer ({@link #expand}), and four sample vectors are processed per pass so independent FMA chains
+ * hide the FMA latency. The weight gradient is accumulated per lane over the chunk's blocks and the
+ * lanes are summed once per layer, in a fixed order.
+ */
+final class SampleLanes implements ChunkEngine {
+    /** Samples per pass: four vectors, four independent FMA chains (one chain is latency-bound). */
+    static final int BLOCK = 4 * VL;
+
+    private final ResidualMlp net;
+    private final Slice sl;
+
+    /** The chunk's activations and scratch. */
+    private final class Slice {
+        final int cap;            // padded rows per feature
+        final float[] h;          // (L+1) layers of d x cap, block-major: see at()
+        final float[] g;          // d x cap, block-major: dLoss/dh at the current layer
+        final float[] gz = new float[net.width() * BLOCK];
+        final float[] wv = new float[(net.width() * net.width() + net.width() + 1) * VL];
+        final float[] accDelta = new float[VL];
+        final float[] zs = new float[net.width() * BLOCK];   // z, then sigma(z), for one block
+        final float[] ds = new float[net.width() * BLOCK];   // sigma'(z) for one block
+        final float[] accA = new float[net.width() * net.width() * VL];
+        final float[] accB = new float[net.width() * VL];
+        final float[] gDelta = new float[net.depth()];
+
+        Slice(int cap) {
+            this.cap = cap;
+            this.h = new float[(net.depth() + 1) * net.width() * cap];
+            this.g = new float[net.width() * cap];
+        }
+    }
+
+    SampleLanes(ResidualMlp net, int chunk) {
+        this.net = net;
+        this.sl = new Slice(LaneMath.roundUp(chunk, BLOCK));
+    }
+
+    @Override
+    public double run(float[] w, Dataset data, int[] rows, int from, int m, int batch, boolean backward, float[] grad) {
+        final Slice sl = this.sl;
+        final int d = net.width();
+        final int depth = net.depth();
+        final int cap = sl.cap;
+        final int mp = (m + BLOCK - 1) / BLOCK * BLOCK;
+        final float[] h = sl.h;
+        final float[] x = data.x();
+        for (int j = 0; j < d; j++) {
+            for (int r = 0; r < m; r++) {
+                h[at(r, j, d)] = x[rows[from + r] * d + j];
+            }
+            for (int r = m; r < mp; r++) {
+                h[at(r, j, d)] = 0f;
+            }
+        }
+        for (int k = 0; k < depth; k++) {
+            forwardLayer(w, k, mp);
+        }
+
+        // loss, and dLoss/dh_L = 2 (h_L - y) / (B d); padded lanes get 0 so they add nothing below
+        final float[] y = data.y();
+        final float[] g = sl.g;
+        final int out = depth * d * cap;
+        final float scale = (float) (2.0 / ((double) batch * d));
+        double sse = 0;
+        for (int i = 0; i < d; i++) {
+            for (int r = 0; r < m; r++) {
+                float e = h[out + at(r, i, d)] - y[rows[from + r] * d + i];
+                sse += (double) e * e;
+                g[at(r, i, d)] = scale * e;
+            }
+            for (int r = m; r < mp; r++) {
+                g[at(r, i, d)] = 0f;
+            }
+        }
+        if (!backward) {
+            return sse;
+        }
+        for (int k = depth - 1; k >= 0; k--) {
+            backwardLayer(w, k, mp, grad);
+        }
+        switch (net.deltaMode()) {
+            case NONE -> { }
+            case PER_LAYER -> System.arraycopy(sl.gDelta, 0, grad, net.offsetDelta(), depth);
+            case SHARED -> {
+                double s = 0;
+                for (int k = 0; k < depth; k++) {
+                    s += sl.gDelta[k];
+                }
+                grad[net.offsetDelta()] = (float) (s * Math.signum(w[net.offsetDelta()]));
+            }
+        }
+        return sse;
+    }
+
+    /**
+     * Index of feature j of sample r within one layer. Block-major: the d x BLOCK values of a block of
+     * samples are contiguous, so each layer is read as one sequential stream (the backward pass reads
+     * h from memory, layer by layer, long after the forward pass wrote it).
+     */
+    private static int at(int r, int j, int d) {
+        return (r / BLOCK) * d * BLOCK + j * BLOCK + r % BLOCK;
+    }
+
+    /**
+     * Fills the slice's lane-replicated copy of layer k: A (d*d), b (d), delta, each value repeated VL
+     * times, so inner loops load ready vectors instead of broadcasting scalars.
+     */
+    private float[] expand(float[] w, int k) {
+        final int d = net.width();
+        final float[] wv = sl.wv;
+        final int a = net.offsetA(k);
+        for (int e = 0; e < d * d + d; e++) { // A_k then b_k: contiguous in the parameter layout
+            java.util.Arrays.fill(wv, e * VL, (e + 1) * VL, w[a + e]);
+        }
+        java.util.Arrays.fill(wv, (d * d + d) * VL, (d * d + d + 1) * VL, LaneMath.delta(net, w, k));
+        return wv;
+    }
+
+    /**
+     * h_{k+1} = h_k + delta_k * sigma(A_k h_k + b_k), four vectors of samples per pass: the four FMA
+     * chains are independent, which hides the FMA latency that one chain per z_i would expose.
+     */
+    private void forwardLayer(float[] w, int k, int mp) {
+        final int d = net.width();
+        final int cap = sl.cap;
+        final float[] h = sl.h;
+        final float[] wv = expand(w, k);
+        final int in = k * d * cap;
+        final int out = in + d * cap;
+        final float[] zs = sl.zs;
+        final FloatVector delta = FloatVector.fromArray(S, wv, (d * d + d) * VL);
+        for (int v = 0; v < mp; v += BLOCK) {
+            preActivations(h, wv, zs, d, in, v);
+            LaneMath.activate(net.activation(), zs, null, d * BLOCK);
+            for (int i = 0; i < d; i++) {
+                int hi = in + v * d + i * BLOCK;
+                int ho = out + v * d + i * BLOCK;
+                for (int l = 0; l < BLOCK; l += VL) {
+                    FloatVector.fromArray(S, zs, i * BLOCK + l).fma(delta, FloatVector.fromArray(S, h, hi + l)).intoArray(h, ho + l);
+                }
+            }
+        }
+    }
+
+    /**
+     * z = A_k h_k + b_k for one block of samples into zs (d x BLOCK). Two outputs i at a time share
+     * every loaded h vector: eight independent FMA chains, 0.75 loads per FMA.
+     */
+    private static void preActivations(float[] h, float[] wv, float[] zs, int d, int in, int v) {
+        int i = 0;
+        for (; i + 1 < d; i += 2) {
+            FloatVector z0 = FloatVector.fromArray(S, wv, (d * d + i) * VL);
+            FloatVector z1 = z0;
+            FloatVector z2 = z0;
+            FloatVector z3 = z0;
+            FloatVector y0 = FloatVector.fromArray(S, wv, (d * d + i + 1) * VL);
+            FloatVector y1 = y0;
+            FloatVector y2 = y0;
+            FloatVector y3 = y0;
+            for (int j = 0; j < d; j++) {
+                FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
+                FloatVector c = FloatVector.fromArray(S, wv, ((i + 1) * d + j) * VL);
+                int hj = in + v * d + j * BLOCK;
+                FloatVector h0 = FloatVector.fromArray(S, h, hj);
+                FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
+                FloatVector h2 = FloatVector.fromArray(S, h, hj + 2 * VL);
+                FloatVector h3 = FloatVector.fromArray(S, h, hj + 3 * VL);
+                z0 = h0.fma(a, z0);
+                z1 = h1.fma(a, z1);
+                z2 = h2.fma(a, z2);
+                z3 = h3.fma(a, z3);
+                y0 = h0.fma(c, y0);
+                y1 = h1.fma(c, y1);
+                y2 = h2.fma(c, y2);
+                y3 = h3.fma(c, y3);
+            }
+            int at = i * BLOCK;
+            z0.intoArray(zs, at);
+            z1.intoArray(zs, at + VL);
+            z2.intoArray(zs, at + 2 * VL);
+            z3.intoArray(zs, at + 3 * VL);
+            y0.intoArray(zs, at + BLOCK);
+            y1.intoArray(zs, at + BLOCK + VL);
+            y2.intoArray(zs, at + BLOCK + 2 * VL);
+            y3.intoArray(zs, at + BLOCK + 3 * VL);
+        }
+        for (; i < d; i++) { // odd d: the last output alone
+            FloatVector z0 = FloatVector.fromArray(S, wv, (d * d + i) * VL);
+            FloatVector z1 = z0;
+            FloatVector z2 = z0;
+            FloatVector z3 = z0;
+            for (int j = 0; j < d; j++) {
+                FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
+                int hj = in + v * d + j * BLOCK;
+                z0 = FloatVector.fromArray(S, h, hj).fma(a, z0);
+                z1 = FloatVector.fromArray(S, h, hj + VL).fma(a, z1);
+                z2 = FloatVector.fromArray(S, h, hj + 2 * VL).fma(a, z2);
+                z3 = FloatVector.fromArray(S, h, hj + 3 * VL).fma(a, z3);
+            }
+            int at = i * BLOCK;
+            z0.intoArray(zs, at);
+            z1.intoArray(zs, at + VL);
+            z2.intoArray(zs, at + 2 * VL);
+            z3.intoArray(zs, at + 3 * VL);
+        }
+    }
+
+    /**
+     * Given g = dLoss/dh_{k+1}, accumulate dLoss/dA_k, db_k, d delta_k and overwrite g with dLoss/dh_k:
+     * gz = g * delta * sigma'(z);  dA += gz h_k^T;  db += gz;  d delta += g . sigma(z);  g += A_k^T gz.
+     * z is recomputed from h_k (four vectors per pass, as forward); gz for the block is kept in a
+     * small scratch, then each g_j is updated with four independent chains.
+     */
+    private void backwardLayer(float[] w, int k, int mp, float[] grad) {
+        final int d = net.width();
+        final int cap = sl.cap;
+        final float[] h = sl.h;
+        final float[] g = sl.g;
+        final float[] gz = sl.gz;
+        final float[] accA = sl.accA;
+        final float[] accB = sl.accB;
+        final float[] accD = sl.accDelta;
+        final float[] zs = sl.zs;
+        final float[] ds = sl.ds;
+        final float[] wv = expand(w, k);
+        final int in = k * d * cap;
+        final FloatVector delta = FloatVector.fromArray(S, wv, (d * d + d) * VL);
+        java.util.Arrays.fill(accA, 0f);
+        java.util.Arrays.fill(accB, 0f);
+        java.util.Arrays.fill(accD, 0f);
+        for (int v = 0; v < mp; v += BLOCK) {
+            preActivations(h, wv, zs, d, in, v);
+            LaneMath.activate(net.activation(), zs, ds, d * BLOCK); // zs becomes sigma(z), ds sigma'(z)
+            FloatVector dAcc = FloatVector.fromArray(S, accD, 0);
+            for (int i = 0; i < d; i++) {
+                int gi = v * d + i * BLOCK;
+                int at = i * BLOCK;
+                FloatVector bAcc = FloatVector.fromArray(S, accB, i * VL);
+                for (int l = 0; l < BLOCK; l += VL) {
+                    FloatVector gv = FloatVector.fromArray(S, g, gi + l);
+                    dAcc = gv.fma(FloatVector.fromArray(S, zs, at + l), dAcc);
+                    FloatVector q = gv.mul(FloatVector.fromArray(S, ds, at + l)).mul(delta);
+                    q.intoArray(gz, at + l);
+                    bAcc = bAcc.add(q);
+                }
+                bAcc.intoArray(accB, i * VL);
+            }
+            dAcc.intoArray(accD, 0);
+            int j = 0;
+            for (; j + 1 < d; j += 2) {
+                inputGradientPair(h, g, gz, wv, accA, d, in, v, j);
+            }
+            for (; j < d; j++) {
+                inputGradient(h, g, gz, wv, accA, d, in, v, j);
+            }
+        }
+                final int a = net.offsetA(k);
+        final int b = net.offsetB(k);
+        for (int ij = 0; ij < d * d; ij++) {
+            grad[a + ij] = LaneMath.sumLanes(accA, ij * VL);
+        }
+        for (int i = 0; i < d; i++) {
+            grad[b + i] = LaneMath.sumLanes(accB, i * VL);
+        }
+        if (net.deltaMode() != DeltaMode.NONE) {
+            sl.gDelta[k] = LaneMath.sumLanes(accD, 0);
+        }
+    }
+
+    /** g_j += sum_i A_ij gz_i and dA_ij += gz_i . h_j for one block of samples and one j. */
+    private static void inputGradient(float[] h, float[] g, float[] gz, float[] wv, float[] accA, int d, int in, int v, int j) {
+        int hj = in + v * d + j * BLOCK;
+        FloatVector h0 = FloatVector.fromArray(S, h, hj);
+        FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
+        FloatVector h2 = FloatVector.fromArray(S, h, hj + 2 * VL);
+        FloatVector h3 = FloatVector.fromArray(S, h, hj + 3 * VL);
+        int gj = v * d + j * BLOCK;
+        FloatVector g0 = FloatVector.fromArray(S, g, gj);
+        FloatVector g1 = FloatVector.fromArray(S, g, gj + VL);
+        FloatVector g2 = FloatVector.fromArray(S, g, gj + 2 * VL);
+        FloatVector g3 = FloatVector.fromArray(S, g, gj + 3 * VL);
+        for (int i = 0; i < d; i++) {
+            FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
+            int at = i * BLOCK;
+            FloatVector q0 = FloatVector.fromArray(S, gz, at);
+            FloatVector q1 = FloatVector.fromArray(S, gz, at + VL);
+            FloatVector q2 = FloatVector.fromArray(S, gz, at + 2 * VL);
+            FloatVector q3 = FloatVector.fromArray(S, gz, at + 3 * VL);
+            g0 = q0.fma(a, g0);
+            g1 = q1.fma(a, g1);
+            g2 = q2.fma(a, g2);
+            g3 = q3.fma(a, g3);
+            int acc = (i * d + j) * VL;
+            q3.fma(h3, q2.fma(h2, q1.fma(h1, q0.fma(h0, FloatVector.fromArray(S, accA, acc))))).intoArray(accA, acc);
+        }
+        g0.intoArray(g, gj);
+        g1.intoArray(g, gj + VL);
+        g2.intoArray(g, gj + 2 * VL);
+        g3.intoArray(g, gj + 3 * VL);
+    }
+
+    /** {@link #inputGradient} for j and j+1 at once: every loaded gz vector serves both. */
+    private static void inputGradientPair(float[] h, float[] g, float[] gz, float[] wv, float[] accA, int d, int in, int v, int j) {
+        int hj = in + v * d + j * BLOCK;
+        int hk = hj + BLOCK;
+        FloatVector h0 = FloatVector.fromArray(S, h, hj);
+        FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
+        FloatVector h2 = FloatVector.fromArray(S, h, hj + 2 * VL);
+        FloatVector h3 = FloatVector.fromArray(S, h, hj + 3 * VL);
+        FloatVector e0 = FloatVector.fromArray(S, h, hk);
+        FloatVector e1 = FloatVector.fromArray(S, h, hk + VL);
+        FloatVector e2 = FloatVector.fromArray(S, h, hk + 2 * VL);
+        FloatVector e3 = FloatVector.fromArray(S, h, hk + 3 * VL);
+        int gj = v * d + j * BLOCK;
+        int gk = gj + BLOCK;
+        FloatVector g0 = FloatVector.fromArray(S, g, gj);
+        FloatVector g1 = FloatVector.fromArray(S, g, gj + VL);
+        FloatVector g2 = FloatVector.fromArray(S, g, gj + 2 * VL);
+        FloatVector g3 = FloatVector.fromArray(S, g, gj + 3 * VL);
+        FloatVector f0 = FloatVector.fromArray(S, g, gk);
+        FloatVector f1 = FloatVector.fromArray(S, g, gk + VL);
+        FloatVector f2 = FloatVector.fromArray(S, g, gk + 2 * VL);
+        FloatVector f3 = FloatVector.fromArray(S, g, gk + 3 * VL);
+        for (int i = 0; i < d; i++) {
+            FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
+            FloatVector c = FloatVector.fromArray(S, wv, (i * d + j + 1) * VL);
+            int at = i * BLOCK;
+            FloatVector q0 = FloatVector.fromArray(S, gz, at);
+            FloatVector q1 = FloatVector.fromArray(S, gz, at + VL);
+            FloatVector q2 = FloatVector.fromArray(S, gz, at + 2 * VL);
+            FloatVector q3 = FloatVector.fromArray(S, gz, at + 3 * VL);
+            g0 = q0.fma(a, g0);
+            g1 = q1.fma(a, g1);
+            g2 = q2.fma(a, g2);
+            g3 = q3.fma(a, g3);
+            f0 = q0.fma(c, f0);
+            f1 = q1.fma(c, f1);
+            f2 = q2.fma(c, f2);
+            f3 = q3.fma(c, f3);
+            int acc = (i * d + j) * VL;
+            q3.fma(h3, q2.fma(h2, q1.fma(h1, q0.fma(h0, FloatVector.fromArray(S, accA, acc))))).intoArray(accA, acc);
+            q3.fma(e3, q2.fma(e2, q1.fma(e1, q0.fma(e0, FloatVector.fromArray(S, accA, acc + VL))))).intoArray(accA, acc + VL);
+        }
+        g0.intoArray(g, gj);
+        g1.intoArray(g, gj + VL);
+        g2.intoArray(g, gj + 2 * VL);
+        g3.intoArray(g, gj + 3 * VL);
+        f0.intoArray(g, gk);
+        f1.intoArray(g, gk + VL);
+        f2.intoArray(g, gk + 2 * VL);
+        f3.intoArray(g, gk + 3 * VL);
+    }
+
+    @Override
+    public long workspaceBytes() {
+        return 4L * (sl.h.length + sl.g.length + sl.gz.length + sl.accA.length + sl.accB.length
+                + sl.gDelta.length + sl.wv.length + sl.accDelta.length + sl.zs.length + sl.ds.length);
+    }
+}

@@ -11,9 +11,9 @@ import org.layerwise.model.ResidualMlp;
 /**
  * The fused kernel's layout for narrow layers: SIMD lanes run across the samples, so every d x d
  * product is a chain of vector FMAs whatever d is (d = 10 does not fill a vector). Activations are
- * stored block-major (see {@link #at}); each layer's weights are replicated across lanes once per
- * layer ({@link #expand}), and four sample vectors are processed per pass so independent FMA chains
- * hide the FMA latency. The weight gradient is accumulated per lane over the chunk's blocks and the
+ * stored block-major (see {@link #at}); weights are broadcast where they are used (a copy replicated
+ * across lanes once per layer was slower: it pushed the working set out of L1), and four sample
+ * vectors are processed per pass so independent FMA chains hide the FMA latency. The weight gradient is accumulated per lane over the chunk's blocks and the
  * lanes are summed once per layer, in a fixed order.
  */
 final class SampleLanes implements ChunkEngine {
@@ -29,7 +29,6 @@ final class SampleLanes implements ChunkEngine {
         final float[] h;          // (L+1) layers of d x cap, block-major: see at()
         final float[] g;          // d x cap, block-major: dLoss/dh at the current layer
         final float[] gz = new float[net.width() * BLOCK];
-        final float[] wv = new float[(net.width() * net.width() + net.width() + 1) * VL];
         final float[] accDelta = new float[VL];
         final float[] zs = new float[net.width() * BLOCK];   // z, then sigma(z), for one block
         final float[] ds = new float[net.width() * BLOCK];   // sigma'(z) for one block
@@ -116,21 +115,6 @@ final class SampleLanes implements ChunkEngine {
     }
 
     /**
-     * Fills the slice's lane-replicated copy of layer k: A (d*d), b (d), delta, each value repeated VL
-     * times, so inner loops load ready vectors instead of broadcasting scalars.
-     */
-    private float[] expand(float[] w, int k) {
-        final int d = net.width();
-        final float[] wv = sl.wv;
-        final int a = net.offsetA(k);
-        for (int e = 0; e < d * d + d; e++) { // A_k then b_k: contiguous in the parameter layout
-            java.util.Arrays.fill(wv, e * VL, (e + 1) * VL, w[a + e]);
-        }
-        java.util.Arrays.fill(wv, (d * d + d) * VL, (d * d + d + 1) * VL, LaneMath.delta(net, w, k));
-        return wv;
-    }
-
-    /**
      * h_{k+1} = h_k + delta_k * sigma(A_k h_k + b_k), four vectors of samples per pass: the four FMA
      * chains are independent, which hides the FMA latency that one chain per z_i would expose.
      */
@@ -138,13 +122,13 @@ final class SampleLanes implements ChunkEngine {
         final int d = net.width();
         final int cap = sl.cap;
         final float[] h = sl.h;
-        final float[] wv = expand(w, k);
+        final int a0 = net.offsetA(k);
         final int in = k * d * cap;
         final int out = in + d * cap;
         final float[] zs = sl.zs;
-        final FloatVector delta = FloatVector.fromArray(S, wv, (d * d + d) * VL);
+        final FloatVector delta = FloatVector.broadcast(S, LaneMath.delta(net, w, k));
         for (int v = 0; v < mp; v += BLOCK) {
-            preActivations(h, wv, zs, d, in, v);
+            preActivations(h, w, a0, zs, d, in, v);
             LaneMath.activate(net.activation(), zs, null, d * BLOCK);
             for (int i = 0; i < d; i++) {
                 int hi = in + v * d + i * BLOCK;
@@ -160,20 +144,20 @@ final class SampleLanes implements ChunkEngine {
      * z = A_k h_k + b_k for one block of samples into zs (d x BLOCK). Two outputs i at a time share
      * every loaded h vector: eight independent FMA chains, 0.75 loads per FMA.
      */
-    private static void preActivations(float[] h, float[] wv, float[] zs, int d, int in, int v) {
+    private static void preActivations(float[] h, float[] w, int a0, float[] zs, int d, int in, int v) {
         int i = 0;
         for (; i + 1 < d; i += 2) {
-            FloatVector z0 = FloatVector.fromArray(S, wv, (d * d + i) * VL);
+            FloatVector z0 = FloatVector.broadcast(S, w[a0 + d * d + i]);
             FloatVector z1 = z0;
             FloatVector z2 = z0;
             FloatVector z3 = z0;
-            FloatVector y0 = FloatVector.fromArray(S, wv, (d * d + i + 1) * VL);
+            FloatVector y0 = FloatVector.broadcast(S, w[a0 + d * d + i + 1]);
             FloatVector y1 = y0;
             FloatVector y2 = y0;
             FloatVector y3 = y0;
             for (int j = 0; j < d; j++) {
-                FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
-                FloatVector c = FloatVector.fromArray(S, wv, ((i + 1) * d + j) * VL);
+                FloatVector a = FloatVector.broadcast(S, w[a0 + i * d + j]);
+                FloatVector c = FloatVector.broadcast(S, w[a0 + (i + 1) * d + j]);
                 int hj = in + v * d + j * BLOCK;
                 FloatVector h0 = FloatVector.fromArray(S, h, hj);
                 FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
@@ -199,12 +183,12 @@ final class SampleLanes implements ChunkEngine {
             y3.intoArray(zs, at + BLOCK + 3 * VL);
         }
         for (; i < d; i++) { // odd d: the last output alone
-            FloatVector z0 = FloatVector.fromArray(S, wv, (d * d + i) * VL);
+            FloatVector z0 = FloatVector.broadcast(S, w[a0 + d * d + i]);
             FloatVector z1 = z0;
             FloatVector z2 = z0;
             FloatVector z3 = z0;
             for (int j = 0; j < d; j++) {
-                FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
+                FloatVector a = FloatVector.broadcast(S, w[a0 + i * d + j]);
                 int hj = in + v * d + j * BLOCK;
                 z0 = FloatVector.fromArray(S, h, hj).fma(a, z0);
                 z1 = FloatVector.fromArray(S, h, hj + VL).fma(a, z1);
@@ -236,14 +220,14 @@ final class SampleLanes implements ChunkEngine {
         final float[] accD = sl.accDelta;
         final float[] zs = sl.zs;
         final float[] ds = sl.ds;
-        final float[] wv = expand(w, k);
+        final int a0 = net.offsetA(k);
         final int in = k * d * cap;
-        final FloatVector delta = FloatVector.fromArray(S, wv, (d * d + d) * VL);
+        final FloatVector delta = FloatVector.broadcast(S, LaneMath.delta(net, w, k));
         java.util.Arrays.fill(accA, 0f);
         java.util.Arrays.fill(accB, 0f);
         java.util.Arrays.fill(accD, 0f);
         for (int v = 0; v < mp; v += BLOCK) {
-            preActivations(h, wv, zs, d, in, v);
+            preActivations(h, w, a0, zs, d, in, v);
             LaneMath.activate(net.activation(), zs, ds, d * BLOCK); // zs becomes sigma(z), ds sigma'(z)
             FloatVector dAcc = FloatVector.fromArray(S, accD, 0);
             for (int i = 0; i < d; i++) {
@@ -262,10 +246,10 @@ final class SampleLanes implements ChunkEngine {
             dAcc.intoArray(accD, 0);
             int j = 0;
             for (; j + 1 < d; j += 2) {
-                inputGradientPair(h, g, gz, wv, accA, d, in, v, j);
+                inputGradientPair(h, g, gz, w, a0, accA, d, in, v, j);
             }
             for (; j < d; j++) {
-                inputGradient(h, g, gz, wv, accA, d, in, v, j);
+                inputGradient(h, g, gz, w, a0, accA, d, in, v, j);
             }
         }
                 final int a = net.offsetA(k);
@@ -282,7 +266,7 @@ final class SampleLanes implements ChunkEngine {
     }
 
     /** g_j += sum_i A_ij gz_i and dA_ij += gz_i . h_j for one block of samples and one j. */
-    private static void inputGradient(float[] h, float[] g, float[] gz, float[] wv, float[] accA, int d, int in, int v, int j) {
+    private static void inputGradient(float[] h, float[] g, float[] gz, float[] w, int a0, float[] accA, int d, int in, int v, int j) {
         int hj = in + v * d + j * BLOCK;
         FloatVector h0 = FloatVector.fromArray(S, h, hj);
         FloatVector h1 = FloatVector.fromArray(S, h, hj + VL);
@@ -294,7 +278,7 @@ final class SampleLanes implements ChunkEngine {
         FloatVector g2 = FloatVector.fromArray(S, g, gj + 2 * VL);
         FloatVector g3 = FloatVector.fromArray(S, g, gj + 3 * VL);
         for (int i = 0; i < d; i++) {
-            FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
+            FloatVector a = FloatVector.broadcast(S, w[a0 + i * d + j]);
             int at = i * BLOCK;
             FloatVector q0 = FloatVector.fromArray(S, gz, at);
             FloatVector q1 = FloatVector.fromArray(S, gz, at + VL);
@@ -314,7 +298,7 @@ final class SampleLanes implements ChunkEngine {
     }
 
     /** {@link #inputGradient} for j and j+1 at once: every loaded gz vector serves both. */
-    private static void inputGradientPair(float[] h, float[] g, float[] gz, float[] wv, float[] accA, int d, int in, int v, int j) {
+    private static void inputGradientPair(float[] h, float[] g, float[] gz, float[] w, int a0, float[] accA, int d, int in, int v, int j) {
         int hj = in + v * d + j * BLOCK;
         int hk = hj + BLOCK;
         FloatVector h0 = FloatVector.fromArray(S, h, hj);
@@ -336,8 +320,8 @@ final class SampleLanes implements ChunkEngine {
         FloatVector f2 = FloatVector.fromArray(S, g, gk + 2 * VL);
         FloatVector f3 = FloatVector.fromArray(S, g, gk + 3 * VL);
         for (int i = 0; i < d; i++) {
-            FloatVector a = FloatVector.fromArray(S, wv, (i * d + j) * VL);
-            FloatVector c = FloatVector.fromArray(S, wv, (i * d + j + 1) * VL);
+            FloatVector a = FloatVector.broadcast(S, w[a0 + i * d + j]);
+            FloatVector c = FloatVector.broadcast(S, w[a0 + i * d + j + 1]);
             int at = i * BLOCK;
             FloatVector q0 = FloatVector.fromArray(S, gz, at);
             FloatVector q1 = FloatVector.fromArray(S, gz, at + VL);
@@ -368,6 +352,6 @@ final class SampleLanes implements ChunkEngine {
     @Override
     public long workspaceBytes() {
         return 4L * (sl.h.length + sl.g.length + sl.gz.length + sl.accA.length + sl.accB.length
-                + sl.gDelta.length + sl.wv.length + sl.accDelta.length + sl.zs.length + sl.ds.length);
+                + sl.gDelta.length + sl.accDelta.length + sl.zs.length + sl.ds.length);
     }
 }

@@ -41,7 +41,7 @@ public final class FusedKernel implements ResidualKernel {
          * on the 2-core AVX-512 machine of BENCHMARKS.md; {@code -Dlayerwise.kernel.feature-lanes-from=N}
          * overrides it.
          */
-        public static final int DEFAULT_CROSSOVER = 16;
+        public static final int DEFAULT_CROSSOVER = 56;
 
         public static Layout forWidth(int d) {
             int from = Integer.getInteger("layerwise.kernel.feature-lanes-from", DEFAULT_CROSSOVER);

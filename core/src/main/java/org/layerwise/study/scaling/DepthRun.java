@@ -68,8 +68,9 @@ final class DepthRun {
         ResidualMlp net = new ResidualMlp(depth, c.width(), c.activation(), c.delta());
         double[] params = net.initialise(c.init(), c.initScale(), Rng.derive(seed, "init", depth));
         Optimizer opt = optimizer(c);
-        // the thread count is part of a run's arithmetic (the batch is split per thread): a resumed run keeps its own
-        int threads = resume != null ? Integer.parseInt(resume.text("threads")) : ctx.threads();
+        // the fused kernel's results do not depend on its thread count (fixed chunks, summed in order), so a
+        // resumed run takes whatever threads it is given: its checkpoint pins none
+        int threads = ctx.threads();
         List<TrainingListener> listeners = new ArrayList<>(List.of(ctx.progress()));
         EntryPathProbe paths = null;
         // the deepest run records entry paths; a run that started recording (its checkpoint says so) goes on recording
@@ -96,13 +97,14 @@ final class DepthRun {
         try (ResidualKernel kernel = kernel(c, net, threads)) {
             used = kernel instanceof FusedKernel f ? f.threads() : 1;
             // what actually ran, from the kernel object itself (not the setting that asked for it)
-            kernelName = kernel instanceof FusedKernel ? "FusedKernel (float32, " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED + ")"
+            kernelName = kernel instanceof FusedKernel f ? "FusedKernel (float32, " + f.layout().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", "
+                    + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED + ")"
                     : kernel.getClass().getSimpleName() + " (float64)";
             Trainer trainer = new Trainer(new Trainer.Settings(c.batchSize(), c.maxUpdates(), c.epsilon(), c.stopRule(),
                     c.patience(), Rng.derive(seed, "shuffle-seed", depth).nextLong(), c.checkpointEvery(), c.replicateShuffleBug()),
                     listeners, ctx.stop(), step -> c.lr());
             r = trainer.train(kernel, params, opt, data, new Trainer.Checkpoints(folder.checkpoint(), resume,
-                    Map.of("fingerprint", fingerprint, "threads", Integer.toString(threads), "run", folder.id())));
+                    Map.of("fingerprint", fingerprint, "run", folder.id())));
             trainLoss = r.reason() == TrainResult.Reason.DIVERGED ? Double.NaN : kernel.loss(params, data);
         } finally {
             if (paths != null) {

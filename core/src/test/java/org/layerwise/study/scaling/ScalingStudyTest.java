@@ -59,6 +59,31 @@ class ScalingStudyTest {
         assertEquals(s.get("exponents"), Json.read(tmp.resolve("summary.json")).get("exponents"));
     }
 
+    /**
+     * A study trained with 1 thread per run and one trained with 2 threads per run write the same
+     * weights bit for bit: batches of 600 are three kernel chunks, reduced in a fixed order whatever
+     * the threads (README: "Threads and reproducibility").
+     */
+    @Test
+    void theThreadCountDoesNotChangeAnyRun(@TempDir Path tmp) throws Exception {
+        Map<String, String> base = new java.util.HashMap<>(tiny());
+        base.putAll(Map.of("train-size", "600", "batch-size", "600", "max-updates", "12", "depth-max", "16", "width", "20"));
+        Map<String, String> one = new java.util.HashMap<>(base);
+        one.putAll(Map.of("threads", "1", "kernel-threads", "1"));
+        Map<String, String> two = new java.util.HashMap<>(base);
+        two.putAll(Map.of("threads", "2", "kernel-threads", "2"));
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        run(ScalingConfig.resolve(null, null, one), tmp.resolve("one"), quiet);
+        run(ScalingConfig.resolve(null, null, two), tmp.resolve("two"), quiet);
+        for (String depth : List.of("L00004-s0", "L00008-s0", "L00016-s0")) {
+            assertEquals(2, Json.read(tmp.resolve("two/depths").resolve(depth).resolve("result.json")).get("threads").asInt(), depth);
+            for (String f : List.of("A.npy", "b.npy")) {
+                assertTrue(java.util.Arrays.equals(Files.readAllBytes(tmp.resolve("one/depths").resolve(depth).resolve(f)),
+                        Files.readAllBytes(tmp.resolve("two/depths").resolve(depth).resolve(f))), depth + "/" + f);
+            }
+        }
+    }
+
     @Test
     void folderOfAnotherStudyIsRefused(@TempDir Path tmp) {
         ScalingConfig a = ScalingConfig.resolve(null, null, tiny());

@@ -154,16 +154,17 @@ class StudyFolderFaultsTest {
 
     /**
      * The deepest run is stopped at update 40 (checkpointed) while it trains on 2 threads; the grid then
-     * grows. The next invocation resumes that depth instead of refusing it, keeps its thread count (the
-     * runner, with two runs left and 2 threads, would now give it 1) and ends bit-identical to an
-     * uninterrupted run on 2 threads.
+     * grows. The next invocation resumes that depth instead of refusing it, on the 1 thread the runner
+     * now gives it (two runs left, 2 threads), and ends bit-identical to an uninterrupted run on 2
+     * threads: the kernel's results do not depend on the thread count (batches of 300: two chunks).
      */
     @Test
     void interruptedDepthResumesAfterTheGridGrowsBitIdentically(@TempDir Path tmp) throws Exception {
         Map<String, String> flags = tiny();
         flags.put("kernel-threads", "0");
         flags.put("depth-max", "40");
-        flags.put("batch-size", "100"); // wide enough for the fused kernel to split it over 2 threads
+        flags.put("train-size", "600");
+        flags.put("batch-size", "300"); // two kernel chunks: 2 threads split it, 1 thread runs both
         ScalingConfig c = config(flags);
         Path straight = tmp.resolve("straight");
         Path resumed = tmp.resolve("resumed");
@@ -197,16 +198,16 @@ class StudyFolderFaultsTest {
         assertTrue(log.toString().contains("L00032-s0: resumed from its checkpoint at update 40"), log.toString());
         JsonNode r = Json.read(resumed.resolve("depths/L00032-s0/result.json"));
         assertEquals(40, r.get("resumed_at_update").asInt());
-        assertEquals(2, r.get("threads").asInt(), "a resumed run keeps the thread count it started with");
+        assertEquals(1, r.get("threads").asInt(), "a resumed run takes the runner's share, not its checkpoint's count");
         assertEquals(1, Json.read(resumed.resolve("depths/L00064-s0/result.json")).get("threads").asInt(), "a fresh run gets the runner's share");
         for (String f : List.of("A.npy", "b.npy", "delta.npy", "loss.csv")) {
             assertArrayEquals(Files.readAllBytes(straight.resolve("depths/L00032-s0").resolve(f)),
                     Files.readAllBytes(resumed.resolve("depths/L00032-s0").resolve(f)), f);
         }
         assertTrue(Files.exists(resumed.resolve("depths/L00064-s0/result.json")));
-        // provenance names the threads each run really used (2 and 1 here), not the budget (2)
+        // provenance names the threads each run really used (1 and 1 here), not the budget (2)
         JsonNode used = Json.read(resumed.resolve("provenance.json")).get("threads_used_per_run");
-        assertEquals(2, used.get("L00032-s0").asInt());
+        assertEquals(1, used.get("L00032-s0").asInt());
         assertEquals(1, used.get("L00064-s0").asInt());
         used.fields().forEachRemaining(e -> assertEquals(Json.read(resumed.resolve("depths").resolve(e.getKey()).resolve("result.json"))
                 .get("threads").asInt(), e.getValue().asInt(), e.getKey()));

@@ -54,6 +54,11 @@ public final class LocalScheduler {
             return 0;
         }
 
+        /** The most threads this task can use (e.g. one per kernel chunk of its batch), or 0 for no limit. */
+        default int maxThreads() {
+            return 0;
+        }
+
         /** Memory (bytes) the task holds at its peak; tasks start only while the running ones' total fits the budget. */
         default long memory() {
             return 0;
@@ -142,10 +147,12 @@ public final class LocalScheduler {
                             break; // waits for memory; longest first, so nothing overtakes it
                         }
                         double pendingCost = pending.stream().mapToDouble(Task::cost).sum();
-                        int n = allocate(t.cost(), t.fixedThreads(), free[0], running[0], pending.size(), pendingCost, runningCost[0]);
-                        if (n == 0) {
+                        int share = allocate(t.cost(), t.fixedThreads(), free[0], running[0], pending.size(), pendingCost, runningCost[0]);
+                        if (share == 0) {
                             break;
                         }
+                        // threads a task cannot use stay free for the next one
+                        int n = t.fixedThreads() == 0 && t.maxThreads() > 0 ? Math.min(share, t.maxThreads()) : share;
                         pending.remove(0);
                         free[0] -= n;
                         running[0]++;

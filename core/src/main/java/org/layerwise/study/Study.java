@@ -132,7 +132,11 @@ public interface Study {
      * @param diskBytes what the run writes (final files and streams at their largest)
      * @param maxSteps  its update budget (for progress)
      * @param note      anything the user should know up front (e.g. how a large table is thinned), or ""
+     * @param maxThreads the most threads the run can use, or 0 for no limit: the scheduler gives no more
      */
-    record Footprint(long heapBytes, long diskBytes, long maxSteps, String note) {
+    record Footprint(long heapBytes, long diskBytes, long maxSteps, String note, int maxThreads) {
+        public Footprint(long heapBytes, long diskBytes, long maxSteps, String note) {
+            this(heapBytes, diskBytes, maxSteps, note, 0);
+        }
     }
 }

@@ -86,6 +86,11 @@ final class WholeStudyTraining {
                 }
 
                 @Override
+                public int maxThreads() {
+                    return footprints.get(r.id()).maxThreads();
+                }
+
+                @Override
                 public LocalScheduler.Outcome run(int threads) {
                     RunResult res = trainer.train(() -> session, r, threads, progress, r.id(), false, stop::get);
                     synchronized (failed) {

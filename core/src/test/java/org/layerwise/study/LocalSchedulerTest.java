@@ -23,6 +23,7 @@ class LocalSchedulerTest {
         final double cost;
         final int fixed;
         final LocalScheduler.Outcome first;
+        int max;
         int calls;
         int threadsGiven;
 
@@ -46,6 +47,11 @@ class LocalSchedulerTest {
         @Override
         public int fixedThreads() {
             return fixed;
+        }
+
+        @Override
+        public int maxThreads() {
+            return max;
         }
 
         @Override
@@ -154,6 +160,23 @@ class LocalSchedulerTest {
         Sleeper resumed = new Sleeper("resumed", 0.1, 2, null);
         new LocalScheduler(new LocalScheduler.Limits(4, 4, 0), () -> false, 20).run(List.of(new Sleeper("x", 9, 0, null), resumed));
         assertEquals(2, resumed.threadsGiven);
+    }
+
+    /** A task that can use only 2 threads gets 2 even when it is the last one and 8 are free. */
+    @Test
+    void aTaskGetsNoMoreThreadsThanItCanUse() {
+        reset();
+        Sleeper capped = new Sleeper("deep", 9, 0, null);
+        capped.max = 2;
+        Sleeper other = new Sleeper("shallow", 1, 0, null);
+        new LocalScheduler(new LocalScheduler.Limits(8, 8, 0), () -> false, 20).run(List.of(capped, other));
+        assertEquals(2, capped.threadsGiven);
+        assertTrue(other.threadsGiven >= 1);
+        reset();
+        Sleeper alone = new Sleeper("alone", 1, 0, null);
+        alone.max = 3;
+        new LocalScheduler(new LocalScheduler.Limits(8, 8, 0), () -> false, 20).run(List.of(alone));
+        assertEquals(3, alone.threadsGiven);
     }
 
     @Test

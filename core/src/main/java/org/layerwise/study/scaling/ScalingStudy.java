@@ -169,7 +169,9 @@ public final class ScalingStudy implements Study {
                             + " (entry-paths-budget-mib %d)", run.id(), epochs, ENTRIES, depth, Resources.bytes(full),
                             every == 1 ? "" : ordinal(every), Resources.bytes(kept), c.entryPathsBudgetBytes() >> 20);
                 }
-                return new Footprint(heap, disk, c.maxUpdates(), note);
+                // the fused kernel uses one thread per chunk of the batch; the float64 kernel one in all
+                int maxThreads = c.float64() ? 1 : (c.batchSize() + FusedKernel.CHUNK - 1) / FusedKernel.CHUNK;
+                return new Footprint(heap, disk, c.maxUpdates(), note, maxThreads);
             }
 
             @Override

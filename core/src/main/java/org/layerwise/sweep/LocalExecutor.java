@@ -139,7 +139,7 @@ public final class LocalExecutor {
                 }
                 for (int j : todo) {
                     Manifest.Slot slot = new Manifest.Slot(e, j, e.firstIndex() + j);
-                    tasks.add(task(h, slot, footprints.get(j).heapBytes(), requested, progress, failed, trained));
+                    tasks.add(task(h, slot, footprints.get(j), requested, progress, failed, trained));
                 }
             }
             long heap = Resources.usableHeap();
@@ -172,7 +172,7 @@ public final class LocalExecutor {
         }
     }
 
-    private LocalScheduler.Task task(Handle h, Manifest.Slot slot, long memory, int requested, StudyProgress progress, Map<String, String> failed,
+    private LocalScheduler.Task task(Handle h, Manifest.Slot slot, Study.Footprint footprint, int requested, StudyProgress progress, Map<String, String> failed,
                                      int[] trained) {
         return new LocalScheduler.Task() {
             @Override
@@ -194,7 +194,12 @@ public final class LocalExecutor {
 
             @Override
             public long memory() {
-                return memory;
+                return footprint.heapBytes();
+            }
+
+            @Override
+            public int maxThreads() {
+                return footprint.maxThreads();
             }
 
             @Override

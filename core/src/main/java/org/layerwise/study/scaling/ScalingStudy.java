@@ -165,9 +165,9 @@ public final class ScalingStudy implements Study {
                     int every = EntryPathProbe.thinning(epochs, ENTRIES, depth, c.entryPathsBudgetBytes());
                     long kept = ((epochs + every - 1) / every) * EntryPathProbe.bytesPerRow(ENTRIES, depth);
                     disk += kept;
-                    note = String.format("entry paths of %s: up to %,d epochs x %d entries x %,d layers = %s in full; recording every %s epoch: at most %s"
+                    note = String.format("entry paths of %s: up to %,d epochs x %d entries x %,d layers = %s in full; recording %s: at most %s"
                             + " (entry-paths-budget-mib %d)", run.id(), epochs, ENTRIES, depth, Resources.bytes(full),
-                            every == 1 ? "" : ordinal(every), Resources.bytes(kept), c.entryPathsBudgetBytes() >> 20);
+                            every == 1 ? "every epoch" : "every " + ordinal(every) + " epoch", Resources.bytes(kept), c.entryPathsBudgetBytes() >> 20);
                 }
                 // the fused kernel uses one thread per chunk of the batch; the float64 kernel one in all
                 int maxThreads = c.float64() ? 1 : (c.batchSize() + FusedKernel.CHUNK - 1) / FusedKernel.CHUNK;

@@ -187,7 +187,7 @@ public final class StudyProgress {
             double secs = (System.nanoTime() - began) / 1e9;
             double rate = secs > 0 ? (updates - resumedAt) / secs : 0;
             return String.format("%s %d/%d%s%s", spec.id(), updates, max, resumedAt > 0 ? " (resumed at " + resumedAt + ")" : "",
-                    rate > 0 ? String.format(" %.0f/s", rate) : "");
+                    rate > 0 ? String.format(" %.0f updates/s", rate) : "");
         }
     }
 }

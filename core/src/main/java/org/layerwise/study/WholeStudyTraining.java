@@ -54,10 +54,12 @@ final class WholeStudyTraining {
                 progress.alreadyDone(r);
             }
         }
-        log.printf("%s: %d run(s), %d already done; %d to train on %d thread(s), %s at a time, longest first; output %s%n", study.name(),
-                plan.size(), plan.size() - jobs.size(), jobs.size(), budget,
-                requested > 0 ? concurrent + " with " + requested + " thread(s) each" : "up to " + Math.min(concurrent, Math.max(1, jobs.size()))
-                        + ", threads per run by cost,", folder.dir());
+        int atOnce = Math.min(concurrent, Math.max(1, jobs.size()));
+        String schedule = requested > 0
+                ? String.format("%d at a time with %d thread(s) each", concurrent, requested)
+                : String.format("up to %d at a time, threads shared by cost", atOnce);
+        log.printf("%s: %d run(s), %d already done; %d to train on %d thread(s), %s, longest first; output %s%n", study.name(),
+                plan.size(), plan.size() - jobs.size(), jobs.size(), budget, schedule, folder.dir());
         List<String> failed = new ArrayList<>();
         List<String> interrupted = new ArrayList<>();
         LocalScheduler scheduler = new LocalScheduler(new LocalScheduler.Limits(budget, concurrent, requested, Resources.usableHeap()),

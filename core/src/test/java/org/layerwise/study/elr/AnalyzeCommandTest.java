@@ -134,6 +134,31 @@ class AnalyzeCommandTest {
         assertTrue(option.getMessage().contains("unknown option --steps"), option.getMessage());
     }
 
+    /** Which recorded optimizers the model check can replay, and why not the others. */
+    @Test
+    void theModelDescribesSgdWithOneMomentumAndWeightDecay() {
+        JsonNode plain = json("{\"type\": \"SGD\", \"param_groups\": [{\"lr\": 0.1, \"momentum\": 0.9, \"dampening\": 0, \"weight_decay\": 5e-4,"
+                + " \"nesterov\": false, \"normalized_layers\": [0, 1]}, {\"lr\": 0.1, \"momentum\": 0.9, \"weight_decay\": 0, \"normalized_layers\": []}]}");
+        Object m = RecordedRun.sgdModel(plain, 2);
+        assertTrue(m instanceof org.layerwise.analysis.elr.ElrModel e && e.momentum() == 0.9 && e.weightDecay() == 5e-4, String.valueOf(m));
+        assertEquals("the model describes SGD (elr-model.md §3); this run was trained with Adam",
+                RecordedRun.sgdModel(json("{\"type\": \"Adam\", \"param_groups\": []}"), 2));
+        assertTrue(RecordedRun.sgdModel(json("{\"type\": \"SGD\", \"param_groups\": [{\"momentum\": 0.9, \"nesterov\": true,"
+                + " \"normalized_layers\": [0, 1]}]}"), 2).toString().contains("Nesterov"));
+        assertTrue(RecordedRun.sgdModel(json("{\"type\": \"SGD\", \"param_groups\": [{\"weight_decay\": 0.1, \"normalized_layers\": [0]},"
+                + " {\"weight_decay\": 0, \"normalized_layers\": [1]}]}"), 2).toString().contains("different momentum or weight decay"));
+        assertTrue(RecordedRun.sgdModel(json("{\"type\": \"SGD\", \"param_groups\": [{\"normalized_layers\": [0]}]}"), 2).toString()
+                .contains("1 of 2"));
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static <T extends RuntimeException> void assertMessage(Class<T> type, Path folder, String expected, String names) {
         T e = assertThrows(type, () -> analyze(folder.toString()));
         String m = e.getMessage();

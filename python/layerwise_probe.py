@@ -501,21 +501,24 @@ class Probe:
         for p in self.layer_params + self.other_params:
             w = _wide(p.detach())
             g = p.grad
-            sums.append((w * w).sum(dtype=torch.float64).cpu())
+            sums.append((w * w).sum(dtype=torch.float64))
             if g is None:
                 grads_missing.append(True)
-                sums.append(torch.tensor(float("nan"), dtype=torch.float64))
-                sums.append(torch.tensor(float("nan"), dtype=torch.float64))
+                nan = torch.full((), float("nan"), dtype=torch.float64, device=w.device)
+                sums += [nan, nan]
             else:
                 grads_missing.append(False)
                 g = _wide(g.detach())
-                sums.append((g * g).sum(dtype=torch.float64).cpu())
-                sums.append((w * g).sum(dtype=torch.float64).cpu())
+                sums.append((g * g).sum(dtype=torch.float64))
+                sums.append((w * g).sum(dtype=torch.float64))
         if t == 0 and all(grads_missing):
             raise RuntimeError("layerwise_probe: no parameter has a gradient; call probe.step(loss) after loss.backward()"
                                " and before optimizer.step()")
-        loss_t = loss.detach().double().reshape(-1)[:1].cpu() if isinstance(loss, torch.Tensor) else torch.tensor([float(loss)], dtype=torch.float64)
-        values = torch.cat([torch.stack(sums), loss_t]).tolist()  # one transfer from the device
+        if isinstance(loss, torch.Tensor):
+            sums.append(loss.detach().reshape(-1)[0].to(torch.float64))
+        else:
+            sums.append(torch.tensor(float(loss), dtype=torch.float64))
+        values = _gather(sums)  # one transfer from the device
         n = len(self.layer_params)
         ww, gg, wg = values[0:3 * n:3], values[1:3 * n:3], values[2:3 * n:3]
         sigma = [math.sqrt(v) for v in ww]
@@ -561,9 +564,9 @@ class Probe:
         sums = []
         for b, p in zip(rec["before"], self.layer_params):
             d = b - _wide(p.detach())
-            sums.append((d * d).sum(dtype=torch.float64).cpu())
-            sums.append((b * d).sum(dtype=torch.float64).cpu())
-        v = torch.stack(sums).tolist()
+            sums.append((d * d).sum(dtype=torch.float64))
+            sums.append((b * d).sum(dtype=torch.float64))
+        v = _gather(sums)
         angle = [angle_of_step(s, v[2 * l], v[2 * l + 1]) for l, s in enumerate(rec["sigma"])]
         q = rec["q"]
         columns = [rec["sigma"], rec["grad"], q["base_gradient"], q["elr"], q["classic_elr"], angle, q["orthogonality"], rec["lr"]]
@@ -608,6 +611,12 @@ class Probe:
             "seconds": time.time() - self.started,
             "files": files,
         })
+
+
+def _gather(scalars):
+    """Python floats of 0-d tensors that may live on several devices, in one transfer per device."""
+    dev = scalars[0].device
+    return torch.stack([x.to(dev) for x in scalars]).tolist()
 
 
 def _wide(t):

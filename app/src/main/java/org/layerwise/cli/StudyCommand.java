@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.layerwise.config.ConfigException;
 import org.layerwise.config.ConfigSpec;
+import org.layerwise.study.GroupCommand;
 import org.layerwise.study.Study;
 import org.layerwise.study.StudyConfig;
 import org.layerwise.study.StudyConfigs;
@@ -59,14 +60,27 @@ final class StudyCommand {
             if (!group.isEmpty()) {
                 sb.append(String.format("  %-25s %s:%n", word + " <study>", group.get(0).commandSummary()));
                 sb.append(String.format("  %-25s %s%n", "", String.join(", ", words(group))));
+                groupCommands(group).values().forEach(c -> sb.append(String.format("  %-25s %s%n", word + " " + c.synopsis(), c.summary())));
             }
         });
         return sb.toString();
     }
 
+    /** The commands the studies of a group offer beside themselves ({@link Study#groupCommands()}), each word once, in order. */
+    static Map<String, GroupCommand> groupCommands(List<Study> group) {
+        Map<String, GroupCommand> m = new LinkedHashMap<>();
+        for (Study s : group) {
+            for (GroupCommand c : s.groupCommands()) {
+                m.putIfAbsent(c.word(), c);
+            }
+        }
+        return m;
+    }
+
     /**
      * {@code layerwise WORD ...}: a study of the group WORD when the next word names one ({@code layerwise elr
-     * train ...}), else the study whose command is WORD alone; a word may serve both.
+     * train ...}), or a command the group's studies offer ({@link Study#groupCommands()}), else the study whose
+     * command is WORD alone; a word may serve both.
      */
     static int dispatch(String word, List<String> args, PrintStream out, boolean terminal) {
         List<Study> studies = byWord().get(word);
@@ -77,6 +91,15 @@ final class StudyCommand {
                     return run(s, args.subList(1, args.size()), out, terminal);
                 }
             }
+            GroupCommand command = groupCommands(group).get(args.get(0));
+            if (command != null) {
+                List<String> rest = args.subList(1, args.size());
+                if (rest.contains("--help") || rest.contains("-h")) {
+                    out.print(command.help());
+                    return 0;
+                }
+                return command.run(rest, out);
+            }
         }
         Study one = alone(studies);
         if (one != null) {
@@ -86,7 +109,9 @@ final class StudyCommand {
             out.print(groupHelp(word, group));
             return args.isEmpty() ? Main.USAGE : 0;
         }
-        throw new ConfigException("unknown study '" + ConfigException.quote(args.get(0)) + "'; studies: " + String.join(", ", words(group)));
+        Set<String> commands = groupCommands(group).keySet();
+        throw new ConfigException("unknown study '" + ConfigException.quote(args.get(0)) + "'; studies: " + String.join(", ", words(group))
+                + (commands.isEmpty() ? "" : "; commands: " + String.join(", ", commands)));
     }
 
     /** The studies of a word that sit in its group (two-word commands). */
@@ -111,6 +136,11 @@ final class StudyCommand {
         sb.append("studies:\n");
         for (Study s : studies) {
             sb.append(String.format("  %-13s %s%n", s.command().get(1), s.title()));
+        }
+        Map<String, GroupCommand> commands = groupCommands(studies);
+        if (!commands.isEmpty()) {
+            sb.append("\ncommands ('layerwise ").append(word).append(" COMMAND --help' describes each):\n");
+            commands.values().forEach(c -> sb.append(String.format("  %-21s %s%n", c.synopsis(), c.summary())));
         }
         return sb.toString();
     }

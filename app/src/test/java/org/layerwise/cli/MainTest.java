@@ -149,6 +149,35 @@ class MainTest {
         assertTrue(run("-h").out().contains("commands:"));
     }
 
+    /**
+     * {@code elr analyze} is a command of the ELR group that no study is, found through Study.groupCommands:
+     * listed in both helps, with its own --help; a folder it cannot analyse is one line naming the folder
+     * and what is expected (exit 2, no stack trace), and nothing is written there.
+     */
+    @Test
+    void elrAnalyzeIsListedAndAFolderItCannotAnalyseIsOneLine(@TempDir Path tmp) throws Exception {
+        assertTrue(run("--help").out().contains("elr analyze FOLDER"), run("--help").out());
+        Out group = run("elr", "--help");
+        assertTrue(group.out().contains("commands (") && group.out().contains("analyze FOLDER"), group.out());
+        Out help = run("elr", "analyze", "--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("layerwise elr analyze FOLDER [--out DIR]"), help.out());
+        Out unknown = run("elr", "analyse");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("commands: analyze"), unknown.err());
+        Path empty = Files.createDirectories(tmp.resolve("not-a-run"));
+        for (Path folder : List.of(tmp.resolve("missing"), empty)) {
+            Out r = run("elr", "analyze", folder.toString());
+            assertEquals(2, r.code(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            assertTrue(r.err().startsWith("layerwise elr: " + folder) && r.err().contains("expected"), r.err());
+            assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
+        }
+        try (var files = Files.list(empty)) {
+            assertEquals(0, files.count(), "nothing written into a folder that could not be analysed");
+        }
+    }
+
     @Test
     void missingDataFileIsNamed(@TempDir Path tmp) throws Exception {
         Files.createDirectories(tmp.resolve("idx"));

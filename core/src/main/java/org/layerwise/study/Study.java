@@ -83,6 +83,14 @@ public interface Study {
         return "";
     }
 
+    /**
+     * For a study in a group: commands of the group that are not studies ({@code layerwise GROUP WORD ...});
+     * every study of a group may return the same ones, and the command line takes each word once.
+     */
+    default List<GroupCommand> groupCommands() {
+        return List.of();
+    }
+
     /** What the costs of its runs count and how fast this machine does them, for a sweep's estimate before it runs. */
     default RunCost cost() {
         return RunCost.RELATIVE;

@@ -38,7 +38,7 @@ public final class ElrProbe implements TrainingListener, AutoCloseable, java.io.
     public static final String STEPS = "steps.csv";
     public static final String EVAL = "eval.csv";
     public static final String LAYERS = "layers.json";
-    static final List<String> STEP_HEADER = List.of("step", "epoch", "loss", "accuracy", "lr", "spread", "log_spread", "argmax_layer",
+    public static final List<String> STEP_HEADER = List.of("step", "epoch", "loss", "accuracy", "lr", "spread", "log_spread", "argmax_layer",
             "argmin_layer", "critical_lr_predicted", "others_norm", "others_grad_norm");
     static final List<String> EVAL_HEADER = List.of("step", "test_loss", "test_accuracy");
 

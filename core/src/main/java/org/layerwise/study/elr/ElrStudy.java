@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.layerwise.config.ConfigSpec;
+import org.layerwise.study.GroupCommand;
 import org.layerwise.study.Presets;
 import org.layerwise.study.RunContext;
 import org.layerwise.study.RunFolder;
@@ -83,6 +84,12 @@ abstract class ElrStudy implements Study {
                 (Mehmeti-Göpel & Wand, ICML 2024). Every study has a quick preset (CPU, minutes, Fashion-MNIST offline)
                 and a paper preset (GPU scale). 'layerwise elr <study> --help' lists its settings.
                 """;
+    }
+
+    /** {@code layerwise elr analyze FOLDER}: the analyses of one recorded run folder, also one written outside layerwise. */
+    @Override
+    public final List<GroupCommand> groupCommands() {
+        return List.of(AnalyzeCommand.INSTANCE);
     }
 
     @Override

@@ -30,14 +30,27 @@ final class ModelCheckAnalysis extends ElrStudyAnalysis {
     }
 
     ModelCheckAnalysis(Context ctx) {
+        this(ctx, ElrModel.of(ctx.config().momentum(), ctx.config().weightDecay()), freezeAfter(ctx.config()));
+    }
+
+    /** The model check with the model and k given, not read from a study's settings (runs recorded elsewhere: {@code elr analyze}). */
+    ModelCheckAnalysis(Context ctx, ElrModel model, int freezeAfter) {
         super(ctx);
-        ElrConfig c = ctx.config();
-        this.model = ElrModel.of(c.momentum(), c.weightDecay());
-        Object k = c.raw("freeze-after");
-        this.freezeAfter = k instanceof Number n ? n.intValue() : 20;
+        this.model = model;
+        this.freezeAfter = freezeAfter;
         for (ElrRunData r : ctx.runs()) {
             replays.add(replay(r));
         }
+    }
+
+    private static int freezeAfter(ElrConfig c) {
+        Object k = c.raw("freeze-after");
+        return k instanceof Number n ? n.intValue() : 20;
+    }
+
+    /** Why the model could not be replayed on the first run, or null when it was. */
+    String whyNoModel() {
+        return replays.isEmpty() ? "no run" : replays.get(0).whyNoModel();
     }
 
     private Replays replay(ElrRunData r) {
@@ -145,6 +158,38 @@ final class ModelCheckAnalysis extends ElrStudyAnalysis {
 
     @Override
     void report(HtmlReport h) {
+        notes(h);
+        double[] range = ElrFigures.sharedElrRange(ctx.runs());
+        for (Replays p : replays) {
+            ElrRunData r = p.run();
+            String id = r.spec.id();
+            predicted(h, p);
+            h.section("Per-layer ELRs and the learning rate: " + id);
+            h.figure(ElrFigures.elrHeatmap(r, range, ctx.plots(), "elr_heatmap_" + id),
+                    "ELR e_l of every normalized layer (rows, layer 1 = the stem at the bottom) at every recorded step; colours on a log scale.");
+            h.figure(ElrFigures.lrChart(r).saveFigure(ctx.plots(), "lr_vs_critical_" + id),
+                    "The learning rate of every step (what every replay uses, from lr.npy) beside the critical LR predicted from that step's ELRs.");
+        }
+    }
+
+    /** The model's notes and, per run, the replays against the measurements, without the heatmaps (what {@code elr analyze} adds to its own figures). */
+    void reportReplays(HtmlReport h) {
+        notes(h);
+        for (Replays p : replays) {
+            predicted(h, p);
+        }
+    }
+
+    private void predicted(HtmlReport h, Replays p) {
+        h.section("Predicted against measured: " + p.run().spec.id());
+        if (p.measured() == null) {
+            h.paragraph(p.whyNoModel());
+        } else {
+            replayFigures(h, p);
+        }
+    }
+
+    private void notes(HtmlReport h) {
         h.note(HtmlReport.Source.PAPER, "The paper first checks the limitations of the assumption of constant base gradients, then validates"
                 + " the predictivity of its model.");
         h.note(HtmlReport.Source.DERIVED, "Scale invariance gives <w, g> = 0, hence for plain SGD exactly σ'² = σ² + η²‖g‖² = σ²(1 + e²)."
@@ -157,22 +202,6 @@ final class ModelCheckAnalysis extends ElrStudyAnalysis {
                 + " w ← w − η g.");
         h.paragraph("What the predictions rest on (ElrModel.assumptions()):");
         h.pre(String.join("\n", model.assumptions()));
-        double[] range = ElrFigures.sharedElrRange(ctx.runs());
-        for (Replays p : replays) {
-            ElrRunData r = p.run();
-            String id = r.spec.id();
-            h.section("Predicted against measured: " + id);
-            if (p.measured() == null) {
-                h.paragraph(p.whyNoModel());
-            } else {
-                replayFigures(h, p);
-            }
-            h.section("Per-layer ELRs and the learning rate: " + id);
-            h.figure(ElrFigures.elrHeatmap(r, range, ctx.plots(), "elr_heatmap_" + id),
-                    "ELR e_l of every normalized layer (rows, layer 1 = the stem at the bottom) at every recorded step; colours on a log scale.");
-            h.figure(ElrFigures.lrChart(r).saveFigure(ctx.plots(), "lr_vs_critical_" + id),
-                    "The learning rate of every step (what every replay uses, from lr.npy) beside the critical LR predicted from that step's ELRs.");
-        }
     }
 
     private void replayFigures(HtmlReport h, Replays p) {

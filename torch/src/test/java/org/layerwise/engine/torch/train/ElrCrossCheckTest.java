@@ -170,7 +170,7 @@ class ElrCrossCheckTest {
      * The network: in float32 the engine's own (through {@link NetworkFactory}, as every study); in
      * float64 the same {@link TorchNetwork} and {@link Sgd} on the same ResNet built in float64.
      */
-    private static TrainableNetwork network(NetworkSpec spec, boolean float64) {
+    static TrainableNetwork network(NetworkSpec spec, boolean float64) {
         if (!float64) {
             return NetworkFactory.find().create(spec);
         }
@@ -218,7 +218,7 @@ class ElrCrossCheckTest {
     }
 
     /** The shape of a parameter from the architecture (the Parameters view gives sizes only). */
-    private static long[] shape(String name, long size, NetworkSpec spec) {
+    static long[] shape(String name, long size, NetworkSpec spec) {
         for (var info : TorchNetworkFactory.resnet(spec).parameters()) {
             if (info.name().equals(name)) {
                 assertEquals(size, info.elements(), name);
@@ -271,7 +271,7 @@ class ElrCrossCheckTest {
     }
 
     /** The network, checking that step t is fed exactly the exported batch t. */
-    private static final class Checked implements TrainableNetwork {
+    static final class Checked implements TrainableNetwork {
         private final TrainableNetwork net;
         private final List<Batch> expected;
         private int step;

@@ -48,7 +48,7 @@ public final class Main {
                   bench resnet              ResNet-56 step time vs Python PyTorch, ELR probe overhead, peak RSS
                   test                      run the test suite (the launcher runs Maven)
 
-                options everywhere: -h/--help (this or a command's help), --version
+                options everywhere: -h/--help (this or a command's help), -V/--version (version and git commit)
 
                 'layerwise <command> --help' describes each command's options.
                 """.formatted(StudyCommand.helpLines());
@@ -75,7 +75,7 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
         if (args.length == 0) {
-            out.print(help());
+            err.print(help()); // usage because arguments are missing: stderr, exit 2 (asked-for help goes to stdout)
             return USAGE;
         }
         String cmd = args[0];
@@ -83,8 +83,8 @@ public final class Main {
             out.print(help());
             return 0;
         }
-        if (cmd.equals("--version") || cmd.equals("version")) {
-            out.println("layerwise " + Provenance.version());
+        if (cmd.equals("--version") || cmd.equals("-V") || cmd.equals("version")) {
+            out.println("layerwise " + Provenance.versionLine());
             return 0;
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
@@ -103,6 +103,9 @@ public final class Main {
                     yield USAGE;
                 }
             };
+        } catch (MissingArguments e) {
+            err.print(e.usage().endsWith("\n") ? e.usage() : e.usage() + "\n");
+            return USAGE;
         } catch (ConfigException | DataException e) {
             err.println("layerwise " + cmd + ": " + e.getMessage());
             return USAGE;
@@ -218,9 +221,13 @@ public final class Main {
         List<String> positional = new ArrayList<>();
         Map<String, String> f = flags(args, own, List.of("wait"), positional);
         if (own.get("help") != null || positional.isEmpty()) {
-            out.println("layerwise report <study-folder> [--wait]\n\nRecomputes statistics, fits, plots, summary.json and report.html of any study folder"
-                    + " from the folder alone:\nno training, no training data, no libtorch. Runs that are missing or damaged are named and left out.");
-            return own.get("help") != null ? 0 : USAGE;
+            String usage = "layerwise report <study-folder> [--wait]\n\nRecomputes statistics, fits, plots, summary.json and report.html of any study folder"
+                    + " from the folder alone:\nno training, no training data, no libtorch. Runs that are missing or damaged are named and left out.";
+            if (own.get("help") == null) {
+                throw new MissingArguments(usage);
+            }
+            out.println(usage);
+            return 0;
         }
         if (!f.isEmpty()) {
             throw new ConfigException("report: unknown option --" + f.keySet().iterator().next() + "; options: --wait");

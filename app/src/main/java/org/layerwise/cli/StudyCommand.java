@@ -105,9 +105,12 @@ final class StudyCommand {
         if (one != null) {
             return run(one, args, out, terminal);
         }
-        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
+        if (args.isEmpty()) {
+            throw new MissingArguments(groupHelp(word, group));
+        }
+        if (args.get(0).equals("--help") || args.get(0).equals("-h")) {
             out.print(groupHelp(word, group));
-            return args.isEmpty() ? Main.USAGE : 0;
+            return 0;
         }
         Set<String> commands = groupCommands(group).keySet();
         throw new ConfigException("unknown study '" + ConfigException.quote(args.get(0)) + "'; studies: " + String.join(", ", words(group))

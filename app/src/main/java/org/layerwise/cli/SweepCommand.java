@@ -67,9 +67,12 @@ final class SweepCommand {
     }
 
     static int run(List<String> args, PrintStream out, boolean terminal) {
-        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help")) {
+        if (args.isEmpty()) {
+            throw new MissingArguments(HELP);
+        }
+        if (args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help")) {
             out.print(HELP);
-            return args.isEmpty() ? Main.USAGE : 0;
+            return 0;
         }
         String sub = args.get(0);
         List<String> rest = args.subList(1, args.size());

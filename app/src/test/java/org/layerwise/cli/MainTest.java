@@ -144,7 +144,18 @@ class MainTest {
     void versionAndShortHelp() {
         Out v = run("--version");
         assertEquals(0, v.code());
-        assertTrue(v.out().matches("layerwise \\d+\\.\\d+\\.\\d+.*\\n"), v.out());
+        assertTrue(v.out().matches("layerwise \\d+\\.\\d+\\.\\d+.*\\(git [0-9a-f]{12}.*\\)\\n"), v.out());
+        assertEquals(v.out(), run("-V").out());
+        // usage printed because arguments are missing is an error: stderr and exit 2; asked-for help is stdout, exit 0
+        Out none = run();
+        assertEquals(2, none.code());
+        assertTrue(none.out().isEmpty() && none.err().contains("commands:"), none.out());
+        assertEquals(0, run("--help").code());
+        for (String[] missing : new String[][] {{"report"}, {"sweep"}, {"elr"}}) {
+            Out m = run(missing);
+            assertEquals(2, m.code(), String.join(" ", missing));
+            assertTrue(m.out().isEmpty() && m.err().contains("layerwise " + missing[0]), String.join(" ", missing) + ": " + m.err());
+        }
         assertTrue(run("scaling", "-h").out().contains("--depth-max"));
         assertTrue(run("-h").out().contains("commands:"));
     }
@@ -214,6 +225,11 @@ class MainTest {
         assertTrue(run("bench", "--help").out().contains("layerwise bench resnet"));
         assertTrue(run("report", "--help").out().contains("study-folder"));
         assertEquals(0, run("--help").code());
+        for (String[] missing : new String[][] {{"report"}, {"sweep"}, {"elr"}}) {
+            Out m = run(missing);
+            assertEquals(2, m.code(), String.join(" ", missing));
+            assertTrue(m.out().isEmpty() && m.err().contains("layerwise " + missing[0]), String.join(" ", missing) + ": " + m.err());
+        }
         assertEquals(2, run("frobnicate").code());
     }
 

@@ -37,6 +37,17 @@ public final class Provenance {
         }
     }
 
+    /** "0.x.y (git 1a2b3c4d, modified)": the version and the commit of the checkout it runs from, when known. */
+    public static String versionLine() {
+        Path home = projectHome();
+        String commit = home == null ? null : git(home, "rev-parse", "--short=12", "HEAD");
+        if (commit == null) {
+            return version() + " (git commit unknown)";
+        }
+        String dirty = git(home, "status", "--porcelain", "--untracked-files=no");
+        return version() + " (git " + commit + (dirty != null && !dirty.isEmpty() ? ", with uncommitted changes" : "") + ")";
+    }
+
     public static Map<String, Object> gather(List<String> commandLine) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("layerwise_version", version());

@@ -161,7 +161,7 @@ final class StudyCommand {
         List<String> positional = new ArrayList<>();
         Map<String, String> settings = Main.flags(args, own, SWITCHES, positional);
         if (own.get("help") != null) {
-            out.print(help(study, command));
+            out.print(help(study, command, own.get("preset")));
             return 0;
         }
         if (!positional.isEmpty()) {
@@ -231,7 +231,8 @@ final class StudyCommand {
         return SweepCommand.nonNegative("index", raw);
     }
 
-    private static String help(Study study, String command) {
+    /** The study's help; with a preset named (--preset NAME --help) the settings show that preset's values. */
+    private static String help(Study study, String command, String preset) {
         StringBuilder presets = new StringBuilder();
         study.presets().all().values().forEach(p -> presets.append(String.format("  %-17s %s%n", p.name(), p.description())));
         return """
@@ -251,14 +252,27 @@ final class StudyCommand {
                 presets (%s):
                 %s
                 settings:
-                %s""".formatted(command, capitalise(study.title()), study.name(), study.presets().resource(), presets, optionHelp(study.spec()));
+                %s""".formatted(command, capitalise(study.title()), study.name(), study.presets().resource(), presets,
+                optionHelp(study.spec(), study.presets(), preset == null || !study.presets().all().containsKey(preset) ? null : preset));
     }
 
-    private static String optionHelp(ConfigSpec spec) {
+    /**
+     * Each setting with its allowed values, its default and what the presets set it to ("presets: quick
+     * 120, paper 9100"); with {@code chosen}, only that preset's value ("preset quick: 120").
+     */
+    private static String optionHelp(ConfigSpec spec, org.layerwise.study.Presets presets, String chosen) {
         StringBuilder sb = new StringBuilder();
         for (ConfigSpec.Key k : spec.keys()) {
-            sb.append(String.format("  --%-22s %s%n  %-24s %s; default %s%n", k.name(), k.help(), "", k.allowed(),
-                    k.defaultValue() == null || k.defaultValue().toString().isEmpty() ? "(none)" : k.defaultValue()));
+            List<String> set = new ArrayList<>();
+            for (org.layerwise.study.Presets.Preset p : presets.all().values()) {
+                if ((chosen == null || p.name().equals(chosen)) && p.settings().has(k.name())) {
+                    com.fasterxml.jackson.databind.JsonNode v = p.settings().get(k.name());
+                    set.add((chosen == null ? p.name() + " " : "") + (v.isTextual() ? v.asText() : v.toString()));
+                }
+            }
+            String byPreset = set.isEmpty() ? "" : chosen != null ? "; preset " + chosen + ": " + set.get(0) : "; presets: " + String.join(", ", set);
+            sb.append(String.format("  --%-22s %s%n  %-24s %s; default %s%s%n", k.name(), k.help(), "", k.allowed(),
+                    k.defaultValue() == null || k.defaultValue().toString().isEmpty() ? "(none)" : k.defaultValue(), byPreset));
         }
         return sb.toString();
     }

@@ -157,6 +157,9 @@ class MainTest {
             assertTrue(m.out().isEmpty() && m.err().contains("layerwise " + missing[0]), String.join(" ", missing) + ": " + m.err());
         }
         assertTrue(run("scaling", "-h").out().contains("--depth-max"));
+        // --help shows what the presets set: all of them, or the one named
+        assertTrue(run("scaling", "-h").out().matches("(?s).*--depth-max.*presets: [^\\n]*quick \\d+.*"), run("scaling", "-h").out());
+        assertTrue(run("scaling", "--preset", "quick", "--help").out().matches("(?s).*--depth-max.*; preset quick: \\d+\\n.*"));
         assertTrue(run("-h").out().contains("commands:"));
     }
 

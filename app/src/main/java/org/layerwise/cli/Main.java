@@ -43,7 +43,7 @@ public final class Main {
                   reproduce                 every headline claim of both papers, tested: a verdict per claim (--scale quick|full|paper)
                 %s  sweep plan|run|submit ... grids of study runs from one spec, on this machine or a Slurm cluster
                   report <study-folder>     redraw the analysis, plots and report.html of any study folder
-                  bench scaling-kernel      fused kernel vs libtorch eager: ms per training step, memory
+                  bench scaling-kernel      fused kernel vs libtorch and Python PyTorch: ms per step, GFLOP/s, %% of peak
                   bench study               a scaling grid end to end beside the same grid in Python PyTorch
                   bench resnet              ResNet-56 step time vs Python PyTorch, ELR probe overhead, peak RSS
                   test                      run the test suite (the launcher runs Maven)
@@ -234,13 +234,7 @@ public final class Main {
 
     static int bench(List<String> args, PrintStream out) {
         if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
-            out.println("""
-                    layerwise bench scaling-kernel [--threads N] [--steps N]
-
-                    ms per training step (forward, backward, SGD update) of the fused Java kernel and of libtorch eager
-                    (JavaCPP) on the same residual MLP, same threads, at (d, L, B) = (10, 1000, 500), (10, 10000, 500),
-                    (25, 1000, 500); prints their ratio and the fused kernel's memory against the activations' size.
-
+            out.println(org.layerwise.engine.torch.bench.KernelBenchmark.USAGE + "\n\n" + """
                     layerwise bench study [--threads N] [--updates N] [--depth-max L]
 
                     a depth-scaling grid end to end as a user runs it (L = 4 .. depth-max, base 2, default 1024; tanh,
@@ -276,14 +270,8 @@ public final class Main {
         if (!args.get(0).equals("scaling-kernel")) {
             throw new ConfigException("bench: unknown benchmark '" + args.get(0) + "'; available: scaling-kernel, study, resnet");
         }
-        Map<String, String> own = new LinkedHashMap<>();
-        own.put("threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
-        own.put("steps", "5");
-        Map<String, String> f = flags(args.subList(1, args.size()), own, List.of(), new ArrayList<>());
-        if (!f.isEmpty()) {
-            throw new ConfigException("bench: unknown option --" + f.keySet().iterator().next() + "; options: --threads, --steps");
-        }
-        org.layerwise.engine.torch.KernelBenchmark.run(positive("threads", own.get("threads")), positive("steps", own.get("steps")), out);
+        var settings = org.layerwise.engine.torch.bench.KernelBenchmark.Settings.parse(args.subList(1, args.size()));
+        org.layerwise.engine.torch.bench.KernelBenchmark.run(settings, out);
         return 0;
     }
 

@@ -113,6 +113,10 @@ class MainTest {
             {2, "scaling-kernel: unknown option '--point'", "bench", "scaling-kernel", "--point", "10,1000,500"},
             {2, "layerwise bench: study: unknown option --steps", "bench", "study", "--steps", "3"},
             {2, "depth-max: '2' is not valid", "bench", "study", "--depth-max", "2"},
+            {2, "threads: '1,1' is not valid; allowed: a thread count from 1 to 4096, or distinct counts separated by commas", "bench", "study",
+                "--threads", "1,1"},
+            {2, "threads: '1,x' is not valid", "bench", "study", "--threads", "1,x"},
+            {2, "threads: '2,' is not valid", "bench", "study", "--threads", "2,"},
             {2, "6n+2", "bench", "resnet", "--depth", "51"},
         };
         for (Object[] c : cases) {

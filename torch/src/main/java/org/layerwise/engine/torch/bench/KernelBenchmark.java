@@ -48,6 +48,7 @@ import org.layerwise.util.Rng;
 public final class KernelBenchmark {
     static final double LR = 0.05;
     static final String SCRIPT = "residual_peer.py";
+    static final double INIT_SCALE = 0.01;
     /** Seconds each FMA peak run lasts, and runs per measurement (the fastest is kept). */
     private static final double PEAK_SECONDS = 0.3;
     private static final int PEAK_REPEATS = 3;
@@ -204,7 +205,8 @@ public final class KernelBenchmark {
 
     /** Everything measured at one point; times in ms, NaN where a side did not run. */
     record Row(Point point, int fusedThreads, double fusedMs, double torchMs, double pythonMs, double fusedLoss, double torchLoss,
-            double pythonLoss, long fusedBytes, long activationBytes, long parameters, long pythonParameters, String pythonProblem) {
+            double pythonLoss, double[] lastLosses, int torchBlasThreads, long fusedBytes, long activationBytes, long parameters,
+            long pythonParameters, String pythonProblem) {
         double fusedGflops() {
             return point.flops() / fusedMs / 1e6;
         }
@@ -242,8 +244,8 @@ public final class KernelBenchmark {
         try {
             PythonPeer.Found found = PythonPeer.find(s.python(), work);
             out.println(found.peer() == null ? found.reason() : PythonPeer.describeEnvironment(System.getenv(), s.threads()));
-            out.printf("%-20s %10s %9s %11s %9s %13s %9s %14s %12s %10s %7s%n", "(d, L, B)", "GFLOP/step", "fused ms", "libtorch ms",
-                    "python ms", "fused GFLOP/s", "% peak", "libtorch/fused", "python/fused", "loss diff", "mem/act");
+            out.printf("%-20s %10s %9s %11s %9s %13s %9s %14s %12s %10s %7s %7s%n", "(d, L, B)", "GFLOP/step", "fused ms", "libtorch ms",
+                    "python ms", "fused GFLOP/s", "% peak", "libtorch/fused", "python/fused", "loss diff", "mem/act", "lt BLAS");
             out.flush();
             JsonNode described = null;
             for (Point p : s.points()) {
@@ -260,7 +262,9 @@ public final class KernelBenchmark {
             out.printf(Locale.ROOT, "%% peak = fused GFLOP/s / the FMA peak of %d thread(s) at once (%.1f GFLOP/s); ratios are medians"
                     + " over medians; loss diff = largest relative difference of the libtorch and python losses before the first step from"
                     + " the fused one (the same network: float32 rounding only); mem/act = the fused step's memory (workspace, float32"
-                    + " weights, float64 weights and gradient) / the activations h_0..h_L%n", s.threads(), peak.gflops());
+                    + " weights, float64 weights and gradient) / the activations h_0..h_L; lt BLAS = OpenBLAS threads under libtorch, the faster of 1"
+                    + " and %d over two steps each after the warm-up; init xavier-depth scale %s (the scaling study's), lr %s%n", s.threads(),
+                    peak.gflops(), s.threads(), INIT_SCALE, LR);
             if (described != null) {
                 out.println("python peer: " + PythonPeer.describe(described));
             }
@@ -289,10 +293,16 @@ public final class KernelBenchmark {
     private static void printRow(Row r, FmaPeak.Result peak, PrintStream out) {
         double gflops = r.fusedGflops();
         double lossDiff = Math.max(relative(r.torchLoss(), r.fusedLoss()), Double.isNaN(r.pythonLoss()) ? 0 : relative(r.pythonLoss(), r.fusedLoss()));
-        out.printf(Locale.ROOT, "%-20s %10.3f %9.1f %11.1f %9s %13.1f %7.1f %% %13.1fx %12s %10.1e %6.2fx%n", r.point().label(),
+        out.printf(Locale.ROOT, "%-20s %10.3f %9.1f %11.1f %9s %13.1f %7.1f %% %13.1fx %12s %10.1e %6.2fx %7d%n", r.point().label(),
                 r.point().flops() / 1e9, r.fusedMs(), r.torchMs(), Double.isNaN(r.pythonMs()) ? "n/a" : String.format(Locale.ROOT, "%.1f",
                         r.pythonMs()), gflops, 100 * gflops / peak.gflops(), r.torchMs() / r.fusedMs(), Double.isNaN(r.pythonMs()) ? "n/a"
-                        : String.format(Locale.ROOT, "%.1fx", r.pythonMs() / r.fusedMs()), lossDiff, (double) r.fusedBytes() / r.activationBytes());
+                        : String.format(Locale.ROOT, "%.1fx", r.pythonMs() / r.fusedMs()), lossDiff, (double) r.fusedBytes() / r.activationBytes(),
+                r.torchBlasThreads());
+        double[] l = r.lastLosses();
+        if (!Double.isFinite(l[0]) || !Double.isFinite(l[1]) || r.pythonProblem() == null && !Double.isNaN(r.pythonMs()) && !Double.isFinite(l[2])) {
+            out.printf(Locale.ROOT, "  the training diverged (losses at the last step: fused %s, libtorch %s, python %s): these times are of"
+                    + " non-finite arithmetic%n", l[0], l[1], l[2]);
+        }
         if (r.pythonProblem() != null) {
             out.println("  " + r.pythonProblem());
         }
@@ -326,7 +336,8 @@ public final class KernelBenchmark {
         Dataset data = new Dataset("bench", batch, d, x, y);
         int[] rows = new int[batch];
         Arrays.setAll(rows, i -> i);
-        double[] params = net.initialise(Init.XAVIER, 1.0, rng);
+        // the scaling study's init (bench study's too): it trains; Init.XAVIER at scale 1 diverged to NaN within 5 steps at d = 10 and 25
+        double[] params = net.initialise(Init.XAVIER_DEPTH, INIT_SCALE, rng);
         int n = s.steps();
         double[] fused = new double[n];
         double[] libtorch = new double[n];
@@ -340,20 +351,26 @@ public final class KernelBenchmark {
             Sgd sgd = new Sgd(LR, 0, 0, 0, false);
             double[] grad = new double[pf.length];
             double[] fusedLoss = {Double.NaN};
+            double[] last = {Double.NaN, Double.NaN, Double.NaN}; // fused, libtorch, python: the loss of each side's latest step
+            boolean[] first = {true, true, true};
             Runnable fusedStep = () -> {
                 double loss = k.lossAndGradient(pf, data, rows, 0, batch, grad);
-                if (Double.isNaN(fusedLoss[0])) {
+                if (first[0]) {
                     fusedLoss[0] = loss;
+                    first[0] = false;
                 }
+                last[0] = loss;
                 sgd.step(pf, grad);
             };
             Tensor[] b = tm.batch(data, rows, 0, batch);
             double[] torchLoss = {Double.NaN};
             Runnable torchStep = () -> {
                 double loss = tm.sgdStep(b[0], b[1], LR);
-                if (Double.isNaN(torchLoss[0])) {
+                if (first[1]) {
                     torchLoss[0] = loss;
+                    first[1] = false;
                 }
+                last[1] = loss;
             };
             if (peer != null) {
                 try {
@@ -364,9 +381,11 @@ public final class KernelBenchmark {
                     PythonPeer.Session sp = session;
                     warmUp(() -> {
                         double[] t = sp.step();
-                        if (Double.isNaN(pythonLoss[0])) {
+                        if (first[2]) {
                             pythonLoss[0] = t[3];
+                            first[2] = false;
                         }
+                        last[2] = t[3];
                     });
                 } catch (PythonPeer.PeerFailed e) {
                     problem[0] = e.getMessage();
@@ -375,12 +394,15 @@ public final class KernelBenchmark {
             }
             warmUp(fusedStep);
             warmUp(torchStep);
+            int blas = bestBlasThreads(torchStep, s.threads());
             for (int i = 0; i < n; i++) {
                 fused[i] = timed(fusedStep);
                 libtorch[i] = timed(torchStep);
                 if (session != null) {
                     try {
-                        python[i] = session.step()[0];
+                        double[] t = session.step();
+                        python[i] = t[0];
+                        last[2] = t[3];
                     } catch (PythonPeer.PeerFailed e) {
                         problem[0] = e.getMessage();
                         session = null;
@@ -402,12 +424,38 @@ public final class KernelBenchmark {
             long fusedBytes = k.workspaceBytes() + 16L * pf.length;
             boolean pythonRan = problem[0] == null && peer != null;
             return new Row(p, k.threads(), median(fused), median(libtorch), pythonRan ? median(python) : Double.NaN, fusedLoss[0], torchLoss[0],
-                    pythonRan ? pythonLoss[0] : Double.NaN, fusedBytes, FusedKernel.activationBytes(net, batch), net.parameterCount(),
+                    pythonRan ? pythonLoss[0] : Double.NaN, last.clone(), blas, fusedBytes, FusedKernel.activationBytes(net, batch), net.parameterCount(),
                     pythonParameters, problem[0]);
         } finally {
             if (session != null) {
                 session.close();
             }
+        }
+    }
+
+    /**
+     * libtorch's matmuls run in OpenBLAS, whose own threads beside torch's oversubscribe the cores
+     * (engine.md; here 23.5 s instead of ~1 s per step at d = 50 on a loaded machine): after the
+     * warm-up, two steps with 1 BLAS thread and two with {@code threads}, and the faster setting stays
+     * for the timed steps. Returns the BLAS thread count kept, or 0 where OpenBLAS is not reachable.
+     */
+    private static int bestBlasThreads(Runnable torchStep, int threads) {
+        try {
+            if (threads == 1) {
+                org.bytedeco.openblas.global.openblas_full.openblas_set_num_threads(1);
+                return 1;
+            }
+            double[] ms = new double[2];
+            int[] counts = {1, threads};
+            for (int c = 0; c < 2; c++) {
+                org.bytedeco.openblas.global.openblas_full.openblas_set_num_threads(counts[c]);
+                ms[c] = Math.min(timed(torchStep), timed(torchStep));
+            }
+            int best = ms[0] <= ms[1] ? 1 : threads;
+            org.bytedeco.openblas.global.openblas_full.openblas_set_num_threads(best);
+            return best;
+        } catch (RuntimeException | LinkageError e) {
+            return 0;
         }
     }
 

@@ -229,7 +229,7 @@ public final class PythonPeer {
                 String[] f = line.substring(5).trim().split("\\s+");
                 double[] v = new double[f.length];
                 for (int i = 0; i < f.length; i++) {
-                    v[i] = Double.parseDouble(f[i]);
+                    v[i] = number(f[i]);
                 }
                 if (v.length < 4) {
                     throw new NumberFormatException("4 fields expected");
@@ -238,6 +238,16 @@ public final class PythonPeer {
             } catch (RuntimeException e) {
                 throw failed("answered '" + line + "' to a step");
             }
+        }
+
+        /** A number as Python's %g prints it: also inf, -inf and nan (a diverged loss). */
+        private static double number(String text) {
+            return switch (text) {
+                case "inf" -> Double.POSITIVE_INFINITY;
+                case "-inf" -> Double.NEGATIVE_INFINITY;
+                case "nan", "-nan" -> Double.NaN;
+                default -> Double.parseDouble(text);
+            };
         }
 
         /** Ends the peer and returns its result object (see the script). */

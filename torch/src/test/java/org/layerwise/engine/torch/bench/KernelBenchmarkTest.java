@@ -70,13 +70,14 @@ class KernelBenchmarkTest {
         assertTrue(lines.stream().anyMatch(l -> l.matches("FMA peak .*1 thread alone \\d+\\.\\d GFLOP/s; 1 thread\\(s\\) at once .*")), text);
         assertTrue(text.contains("python peer skipped (--python none)"), text);
         assertTrue(lines.stream().anyMatch(l -> l.matches("\\(4, 3, 8\\) +0\\.000 +\\d+\\.\\d +\\d+\\.\\d +n/a +\\d+\\.\\d +\\d+\\.\\d % +\\d+\\.\\dx"
-                + " +n/a +\\d\\.\\de[-+]\\d\\d +\\d+\\.\\d\\dx")), "row missing:\n" + text);
+                + " +n/a +\\d\\.\\de[-+]\\d\\d +\\d+\\.\\d\\dx +1")), "row missing:\n" + text);
         assertTrue(text.contains("6·d²·B·L") && text.contains("recomputation of z") && text.contains("not counted"), text);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("FMA peak again at the end")), text);
         Row r = rows.get(0);
         assertEquals(new Point(4, 3, 8), r.point());
         assertTrue(r.fusedMs() > 0 && r.torchMs() > 0 && Double.isNaN(r.pythonMs()), r.toString());
         assertEquals(r.torchLoss(), r.fusedLoss(), 1e-5 * r.torchLoss(), "the same network, weights and data");
+        assertTrue(Double.isFinite(r.lastLosses()[0]) && Double.isFinite(r.lastLosses()[1]), "trained, not diverged: " + text);
         assertNull(r.pythonProblem());
     }
 
@@ -95,6 +96,7 @@ class KernelBenchmarkTest {
             assertEquals(r.parameters(), r.pythonParameters(), text);
             assertTrue(r.pythonMs() > 0, text);
             assertEquals(r.fusedLoss(), r.pythonLoss(), 1e-5 * r.fusedLoss(), r.point() + ":\n" + text);
+            assertTrue(Double.isFinite(r.lastLosses()[2]), "python trained, not diverged:\n" + text);
         }
     }
 }

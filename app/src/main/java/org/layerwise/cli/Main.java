@@ -43,7 +43,7 @@ public final class Main {
                   reproduce                 every headline claim of both papers, tested: a verdict per claim (--scale quick|full|paper)
                 %s  sweep plan|run|submit ... grids of study runs from one spec, on this machine or a Slurm cluster
                   report <study-folder>     redraw the analysis, plots and report.html of any study folder
-                  bench scaling-kernel      fused kernel vs libtorch eager: ms per training step, memory
+                  bench scaling-kernel      fused kernel vs libtorch and Python PyTorch: ms per step, GFLOP/s, %% of peak
                   bench study               a scaling grid end to end beside the same grid in Python PyTorch
                   bench resnet              ResNet-56 step time vs Python PyTorch, ELR probe overhead, peak RSS
                   test                      run the test suite (the launcher runs Maven)
@@ -241,19 +241,15 @@ public final class Main {
 
     static int bench(List<String> args, PrintStream out) {
         if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
-            out.println("""
-                    layerwise bench scaling-kernel [--threads N] [--steps N]
-
-                    ms per training step (forward, backward, SGD update) of the fused Java kernel and of libtorch eager
-                    (JavaCPP) on the same residual MLP, same threads, at (d, L, B) = (10, 1000, 500), (10, 10000, 500),
-                    (25, 1000, 500); prints their ratio and the fused kernel's memory against the activations' size.
-
-                    layerwise bench study [--threads N] [--updates N] [--depth-max L]
+            out.println(org.layerwise.engine.torch.bench.KernelBenchmark.USAGE + "\n\n" + """
+                    layerwise bench study [--threads N|N,M,...] [--updates N] [--depth-max L] [--python auto|none|PATH]
 
                     a depth-scaling grid end to end as a user runs it (L = 4 .. depth-max, base 2, default 1024; tanh,
                     shared delta; 400 updates each by default), through ./layerwise scaling, beside the same grid in
                     Python PyTorch (Debian's python3-torch; a faithful script of the reference's training and statistics),
-                    each side timed from process start to exit; prints the end-to-end ratio.
+                    each side timed from process start to exit; prints the end-to-end ratio. --threads 1,2 runs the
+                    layerwise side on each count and prints the speed-up (end to end and training alone) against the
+                    bound of whole networks per core; Python runs on the last count (--python none skips it).
 
                     """ + org.layerwise.engine.torch.bench.ResNetBenchmark.USAGE);
             return args.isEmpty() ? USAGE : 0;
@@ -268,30 +264,50 @@ public final class Main {
             own.put("threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
             own.put("updates", "400");
             own.put("depth-max", "1024");
+            own.put("python", "auto");
             Map<String, String> f = flags(args.subList(1, args.size()), own, List.of(), new ArrayList<>());
             if (!f.isEmpty()) {
                 throw new ConfigException("study: unknown option --" + f.keySet().iterator().next()
-                        + "; options: --threads, --updates, --depth-max");
+                        + "; options: --threads, --updates, --depth-max, --python");
             }
             int depthMax = positive("depth-max", own.get("depth-max"));
             if (depthMax < 4) {
                 throw new ConfigException("depth-max: '" + depthMax + "' is not valid; allowed: an integer from 4 to 4096");
             }
-            StudyBenchmark.run(positive("threads", own.get("threads")), positive("updates", own.get("updates")), depthMax, out);
+            List<Integer> threads = threadCounts(own.get("threads"));
+            int updates = positive("updates", own.get("updates"));
+            String python = own.get("python");
+            if (python.isBlank()) {
+                throw new ConfigException("python: empty; allowed: auto, none or the path of a Python interpreter");
+            }
+            StudyBenchmark.run(threads, updates, depthMax, python, out);
             return 0;
         }
         if (!args.get(0).equals("scaling-kernel")) {
             throw new ConfigException("bench: unknown benchmark '" + args.get(0) + "'; available: scaling-kernel, study, resnet");
         }
-        Map<String, String> own = new LinkedHashMap<>();
-        own.put("threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
-        own.put("steps", "5");
-        Map<String, String> f = flags(args.subList(1, args.size()), own, List.of(), new ArrayList<>());
-        if (!f.isEmpty()) {
-            throw new ConfigException("bench: unknown option --" + f.keySet().iterator().next() + "; options: --threads, --steps");
-        }
-        org.layerwise.engine.torch.KernelBenchmark.run(positive("threads", own.get("threads")), positive("steps", own.get("steps")), out);
+        var settings = org.layerwise.engine.torch.bench.KernelBenchmark.Settings.parse(args.subList(1, args.size()));
+        org.layerwise.engine.torch.bench.KernelBenchmark.run(settings, out);
         return 0;
+    }
+
+    /** bench study's --threads: one count, or several distinct ones ("1,2") whose times it compares. */
+    static List<Integer> threadCounts(String raw) {
+        List<Integer> counts = new ArrayList<>();
+        for (String part : raw.split(",", -1)) {
+            int t;
+            try {
+                t = Integer.parseInt(part.strip());
+            } catch (NumberFormatException e) {
+                t = 0;
+            }
+            if (t < 1 || t > 4096 || counts.contains(t)) {
+                throw new ConfigException("threads: '" + ConfigException.quote(raw) + "' is not valid; allowed: a thread count from 1 to 4096,"
+                        + " or distinct counts separated by commas (e.g. 1,2: the speed-up from the first to each other)");
+            }
+            counts.add(t);
+        }
+        return counts;
     }
 
     private static int positive(String key, String raw) {

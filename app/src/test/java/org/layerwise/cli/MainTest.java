@@ -103,9 +103,20 @@ class MainTest {
             {2, "freeze-after: 5 is not before the end of the run: it counts recorded steps, and the probe records 4", "elr", "model-check",
                 "--steps", "10", "--probe-every", "3", "--freeze-after", "5"},
             {2, "bench: unknown benchmark 'nope'", "bench", "nope"},
-            {2, "threads: '0' is not valid", "bench", "scaling-kernel", "--threads", "0"},
+            {2, "layerwise bench: scaling-kernel: --threads: 0 is outside 1..4096", "bench", "scaling-kernel", "--threads", "0"},
+            {2, "layerwise bench: scaling-kernel: --points: '10,1000;25,1000,500' is not valid: point 1 ('10,1000') is not three numbers d,L,B;"
+                + " allowed: \"d,L,B;d,L,B;...\"", "bench", "scaling-kernel", "--points", "10,1000;25,1000,500"},
+            {2, "scaling-kernel: --points: '10,1000,x' is not valid: batch B 'x' of point 1 is not an integer", "bench", "scaling-kernel",
+                "--points", "10,1000,x"},
+            {2, "scaling-kernel: --points: '10,0,500' is not valid: depth L 0 of point 1 is below 1", "bench", "scaling-kernel", "--points",
+                "10,0,500", "--threads", "2"},
+            {2, "scaling-kernel: unknown option '--point'", "bench", "scaling-kernel", "--point", "10,1000,500"},
             {2, "layerwise bench: study: unknown option --steps", "bench", "study", "--steps", "3"},
             {2, "depth-max: '2' is not valid", "bench", "study", "--depth-max", "2"},
+            {2, "threads: '1,1' is not valid; allowed: a thread count from 1 to 4096, or distinct counts separated by commas", "bench", "study",
+                "--threads", "1,1"},
+            {2, "threads: '1,x' is not valid", "bench", "study", "--threads", "1,x"},
+            {2, "threads: '2,' is not valid", "bench", "study", "--threads", "2,"},
             {2, "6n+2", "bench", "resnet", "--depth", "51"},
         };
         for (Object[] c : cases) {
@@ -122,6 +133,16 @@ class MainTest {
             assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "no stack trace: " + r.err());
             assertEquals(before, listing(tmp), "nothing written by " + label);
         }
+    }
+
+    /** Bad --points are refused before any work: nothing on stdout (no header, no peak measured), one line on stderr. */
+    @Test
+    void badPointsFailBeforeTheBenchmarkStarts() {
+        Out r = run("bench", "scaling-kernel", "--threads", "1", "--python", "none", "--points", "4,3,8;4,3");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("", r.out());
+        assertEquals("layerwise bench: scaling-kernel: --points: '4,3,8;4,3' is not valid: point 2 ('4,3') is not three numbers d,L,B;"
+                + " allowed: \"d,L,B;d,L,B;...\" (width, depth, batch: integers >= 1, e.g. \"10,1000,500;256,100,500\")", r.err().strip());
     }
 
     private static java.util.Set<String> listing(Path dir) throws java.io.IOException {

@@ -30,6 +30,8 @@ import org.layerwise.io.Json;
  */
 public final class PythonPeer {
     static final String SCRIPT = "resnet_peer.py";
+    /** The serve loop and process description the peer scripts share, written beside them. */
+    static final String HELPER = "peer_info.py";
     private static final String MARK = "PEER-RESULT ";
 
     /** Variables that move OpenBLAS off its best kernel; unset in the peer's environment only (engine.md). */
@@ -124,6 +126,17 @@ public final class PythonPeer {
         return env;
     }
 
+    /** The peer's process as its PEER-RESULT object describes it: interpreter, torch, threads, CPU capability, BLAS library, core and threads. */
+    static String describe(JsonNode result) {
+        List<String> config = new ArrayList<>();
+        result.path("config").forEach(n -> config.add(n.asText()));
+        return result.path("executable").asText() + " " + result.path("python").asText() + ", torch " + result.path("torch").asText()
+                + " (" + result.path("torch_file").asText() + "), " + result.path("threads").asInt() + " thread(s), "
+                + String.join(", ", config).replace("- ", "").replace(" (Git Hash N/A)", "") + "; BLAS: "
+                + result.path("blas_library").asText() + ", OpenBLAS core " + result.path("blas_core").asText() + ", "
+                + result.path("blas_threads").asInt() + " BLAS thread(s) (" + result.path("blas_config").asText() + ")";
+    }
+
     /** One line saying what {@link #environment} changes relative to {@code base}. */
     static String describeEnvironment(Map<String, String> base, int threads) {
         List<String> was = new ArrayList<>();
@@ -137,31 +150,31 @@ public final class PythonPeer {
     }
 
     /**
-     * Starts the peer in serve mode: it builds the network and waits; {@link Session#step()} runs one
-     * training step there. Throws {@link PeerFailed} with one line when it cannot start.
+     * Starts the ResNet peer in serve mode: it builds the network and waits; {@link Session#step()} runs
+     * one training step there. Throws {@link PeerFailed} with one line when it cannot start.
      */
     Session start(int depth, boolean residual, int batch, int classes, int threads, String device, double lr) {
-        Path script = dir.resolve(SCRIPT);
-        try {
-            if (!Files.exists(script)) {
-                try (InputStream in = PythonPeer.class.getResourceAsStream(SCRIPT)) {
-                    if (in == null) {
-                        throw new PeerFailed("python peer script " + SCRIPT + " is missing from the layerwise-torch jar (a packaging bug)");
-                    }
-                    Files.copy(in, script);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write the python peer script to " + script + ": " + e.getMessage(), e);
-        }
-        List<String> cmd = List.of(python, script.toString(), "--serve", "--depth", Integer.toString(depth), "--batch",
-                Integer.toString(batch), "--threads", Integer.toString(threads), "--classes", Integer.toString(classes), "--residual",
-                residual ? "short" : "no-short", "--device", device, "--lr", Double.toString(lr));
+        return serve(SCRIPT, List.of("--serve", "--depth", Integer.toString(depth), "--batch", Integer.toString(batch), "--threads",
+                Integer.toString(threads), "--classes", Integer.toString(classes), "--residual", residual ? "short" : "no-short", "--device",
+                device, "--lr", Double.toString(lr)), threads, residual ? "short" : "noshort");
+    }
+
+    /**
+     * Starts {@code script} (a resource of this package, written to the peer's folder with
+     * {@value #HELPER} beside it) with {@code args}, in {@link #environment} for {@code threads}, and
+     * waits for its READY line; its standard error goes to peer-stderr-{@code tag}.txt there. Throws
+     * {@link PeerFailed} with one line when it cannot start.
+     */
+    Session serve(String script, List<String> args, int threads, String tag) {
+        Path file = resource(script);
+        resource(HELPER);
+        List<String> cmd = new ArrayList<>(List.of(python, file.toString()));
+        cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         Map<String, String> env = environment(System.getenv(), threads);
         pb.environment().clear();
         pb.environment().putAll(env);
-        Path errors = dir.resolve("peer-stderr-" + (residual ? "short" : "noshort") + ".txt");
+        Path errors = dir.resolve("peer-stderr-" + tag + ".txt");
         pb.redirectError(errors.toFile());
         try {
             Session s = new Session(pb.start(), errors);
@@ -170,6 +183,24 @@ public final class PythonPeer {
         } catch (IOException e) {
             throw new PeerFailed("python peer (" + python + ") could not start: " + e.getMessage());
         }
+    }
+
+    /** The resource {@code name} of this package, written to the peer's folder once. */
+    private Path resource(String name) {
+        Path file = dir.resolve(name);
+        try {
+            if (!Files.exists(file)) {
+                try (InputStream in = PythonPeer.class.getResourceAsStream(name)) {
+                    if (in == null) {
+                        throw new PeerFailed("python peer script " + name + " is missing from the layerwise-torch jar (a packaging bug)");
+                    }
+                    Files.copy(in, file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the python peer script to " + file + ": " + e.getMessage(), e);
+        }
+        return file;
     }
 
     /** A running peer: one training step per {@link #step()}; {@link #finish()} ends it and returns its summary. */
@@ -187,18 +218,36 @@ public final class PythonPeer {
         }
 
         /**
-         * Runs one step in the peer and returns its wall-clock time and the CPU time of its main thread
-         * in ms, and its minor page faults, as the peer measured them (without the pipe's latency).
+         * Runs one step in the peer and returns what it answered: its wall-clock time and the CPU time
+         * of its main thread in ms, its minor page faults (as the peer measured them, without the
+         * pipe's latency), and the step's loss.
          */
         double[] step() {
             send("step");
             String line = expect("STEP ");
             try {
                 String[] f = line.substring(5).trim().split("\\s+");
-                return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])};
+                double[] v = new double[f.length];
+                for (int i = 0; i < f.length; i++) {
+                    v[i] = number(f[i]);
+                }
+                if (v.length < 4) {
+                    throw new NumberFormatException("4 fields expected");
+                }
+                return v;
             } catch (RuntimeException e) {
                 throw failed("answered '" + line + "' to a step");
             }
+        }
+
+        /** A number as Python's %g prints it: also inf, -inf and nan (a diverged loss). */
+        private static double number(String text) {
+            return switch (text) {
+                case "inf" -> Double.POSITIVE_INFINITY;
+                case "-inf" -> Double.NEGATIVE_INFINITY;
+                case "nan", "-nan" -> Double.NaN;
+                default -> Double.parseDouble(text);
+            };
         }
 
         /** Ends the peer and returns its result object (see the script). */

@@ -388,12 +388,7 @@ public final class ResNetBenchmark {
     private static void summary(List<Row> rows, PythonPeer.Found found, int warmup, long alonePeak, PrintStream out) {
         JsonNode first = rows.stream().map(Row::peerResult).filter(n -> n != null).findFirst().orElse(null);
         if (first != null) {
-            out.println("python peer: " + first.path("executable").asText() + " " + first.path("python").asText() + ", torch "
-                    + first.path("torch").asText() + " (" + first.path("torch_file").asText() + "), " + first.path("threads").asInt()
-                    + " thread(s), " + String.join(", ", texts(first.path("config"))).replace("- ", "").replace(" (Git Hash N/A)", "")
-                    + "; BLAS: "
-                    + first.path("blas_library").asText() + ", OpenBLAS core " + first.path("blas_core").asText() + ", "
-                    + first.path("blas_threads").asInt() + " BLAS thread(s) (" + first.path("blas_config").asText() + ")");
+            out.println("python peer: " + PythonPeer.describe(first));
         }
         List<String> params = new ArrayList<>();
         List<String> ratios = new ArrayList<>();
@@ -498,12 +493,6 @@ public final class ResNetBenchmark {
         return peak;
     }
 
-    private static List<String> texts(JsonNode array) {
-        List<String> l = new ArrayList<>();
-        array.forEach(n -> l.add(n.asText()));
-        return l;
-    }
-
     private static double min(JsonNode array) {
         double m = Double.POSITIVE_INFINITY;
         for (JsonNode n : array) {
@@ -520,7 +509,7 @@ public final class ResNetBenchmark {
         return m;
     }
 
-    private static String torchVersion() {
+    static String torchVersion() {
         try {
             return string(torch.show_config()).lines().filter(l -> l.contains("TORCH_VERSION")).findFirst()
                     .map(l -> l.replaceAll(".*TORCH_VERSION=([^,]*).*", "$1")).orElse("2.10");
@@ -540,7 +529,7 @@ public final class ResNetBenchmark {
     }
 
     /** Which OpenBLAS core the JavaCPP libtorch's BLAS uses, and its thread count. */
-    private static String javaBlas() {
+    static String javaBlas() {
         try {
             return "BLAS: JavaCPP OpenBLAS, core " + string(org.bytedeco.openblas.global.openblas_full.openblas_get_corename()) + ", "
                     + org.bytedeco.openblas.global.openblas_full.openblas_get_num_threads() + " BLAS thread(s)";
@@ -549,11 +538,11 @@ public final class ResNetBenchmark {
         }
     }
 
-    private static String string(BytePointer p) {
+    static String string(BytePointer p) {
         return p == null ? "" : p.getString().trim();
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {

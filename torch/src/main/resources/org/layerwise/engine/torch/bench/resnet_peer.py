@@ -10,56 +10,15 @@ loss and accuracy read back to the host.
 The benchmark writes this file to a temporary folder and runs it with the environment it prints
 (OPENBLAS_NUM_THREADS=1 beside torch.set_num_threads(N); OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
 unset). With --serve it prints "READY", then runs one step for every line "step" it reads and
-answers "STEP <ms> <cpu ms> <minor faults>" (wall-clock time; CPU time of the main thread, which with
-one torch thread is the step's own work whatever else the machine runs; minor page faults), so the benchmark can alternate its steps with layerwise's (both then see the
-same load on a shared machine); "end" stops it. Without --serve it runs --warmup and --steps steps on
-its own. Either way it ends with one line starting with PEER-RESULT followed by a JSON object.
+answers "STEP <ms> <cpu ms> <minor faults> <loss>" (peer_info.serve, written beside this file), so the
+benchmark can alternate its steps with layerwise's (both then see the same load on a shared machine);
+"end" stops it. Without --serve it runs --warmup and --steps steps on its own. Either way it ends with one line starting with PEER-RESULT followed by a JSON object.
 """
 import argparse
-import ctypes
 import json
-import os
-import resource
-import statistics
-import sys
 import time
 
-
-def blas_info():
-    """The BLAS library this process loaded and, for OpenBLAS, the core its kernels were chosen for."""
-    paths = []
-    with open("/proc/self/maps") as maps:
-        for line in maps:
-            parts = line.split()
-            if len(parts) >= 6 and "blas" in os.path.basename(parts[5]).lower() and parts[5] not in paths:
-                paths.append(parts[5])
-    for path in paths:
-        try:
-            lib = ctypes.CDLL(path)
-            corename = lib.openblas_get_corename
-        except (OSError, AttributeError):
-            continue
-        corename.restype = ctypes.c_char_p
-        config = lib.openblas_get_config
-        config.restype = ctypes.c_char_p
-        return {"blas_library": os.path.realpath(path), "blas_core": corename().decode(),
-                "blas_config": config().decode().strip(), "blas_threads": int(lib.openblas_get_num_threads())}
-    return {"blas_library": ", ".join(os.path.realpath(p) for p in paths) or "none loaded",
-            "blas_core": "not OpenBLAS (no openblas_get_corename)", "blas_config": "", "blas_threads": -1}
-
-
-def vm_hwm_kib():
-    """Peak resident set of this process image (VmHWM), or -1. Unlike ru_maxrss it starts afresh at exec:
-    Linux carries the launching process's high-water mark across exec into ru_maxrss, so a peer started
-    by a JVM reports at least the JVM's peak there."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return -1
+import peer_info
 
 
 def build(torch, depth, classes, residual):
@@ -151,25 +110,7 @@ def main():
 
     times = []
     if a.serve:
-        print("READY", flush=True)
-        i = 0
-        for line in sys.stdin:
-            command = line.strip()
-            if command == "end":
-                break
-            if command != "step":
-                print("ERROR unknown command " + command, flush=True)
-                continue
-            f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-            c0 = time.thread_time()
-            t0 = time.perf_counter()
-            step(i)
-            ms = (time.perf_counter() - t0) * 1e3
-            cpu_ms = (time.thread_time() - c0) * 1e3
-            faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
-            times.append(ms)
-            i += 1
-            print("STEP %.6f %.6f %d" % (ms, cpu_ms, faults), flush=True)
+        peer_info.serve(lambda i: step(i)[0], times)
     else:
         for i in range(a.warmup):
             step(i)
@@ -178,26 +119,7 @@ def main():
             step(a.warmup + i)
             times.append((time.perf_counter() - t0) * 1e3)
 
-    result = {
-        "python": sys.version.split()[0],
-        "executable": sys.executable,
-        "torch": torch.__version__,
-        "torch_file": torch.__file__,
-        "threads": torch.get_num_threads(),
-        "cpu_capability": os.environ.get("ATEN_CPU_CAPABILITY", "default"),
-        "parameters": params,
-        "median_ms": statistics.median(times) if times else None,
-        "times_ms": times,
-        "ru_maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        "vm_hwm_kib": vm_hwm_kib(),
-        "env": {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-                                               "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},
-    }
-    result.update(blas_info())
-    try:
-        result["config"] = [line.strip() for line in torch.__config__.show().splitlines() if "capability" in line.lower() or "MKL-DNN" in line]
-    except Exception:  # noqa: BLE001 - informational only
-        result["config"] = []
+    result = peer_info.describe(torch, times, parameters=params)
     print("PEER-RESULT " + json.dumps(result), flush=True)
 
 

@@ -138,6 +138,53 @@ public final class TensorBoardDecoder {
         return m;
     }
 
+    /**
+     * A decoded histogram is that of {@code values}, recounted the obvious way: the finite values, their
+     * min, max, sum and sum of squares; 30 equal-width buckets from min to max (one when all are equal), the
+     * last limit max; bucket i counts the values v with limit[i-1] ≤ v &lt; limit[i] (the maximum in the last).
+     */
+    public static void assertHistogramOf(double[] values, JsonNode h, String where) {
+        List<Double> finite = new ArrayList<>();
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                finite.add(v);
+            }
+        }
+        double min = finite.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double max = finite.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        double sum = 0;
+        double squares = 0;
+        for (double v : finite) {
+            sum += v;
+            squares += v * v;
+        }
+        assertEquals(finite.size(), h.get("num").asDouble(), where + ": num");
+        assertEquals(min, h.get("min").asDouble(), where + ": min");
+        assertEquals(max, h.get("max").asDouble(), where + ": max");
+        assertEquals(sum, h.get("sum").asDouble(), 1e-12 * Math.max(1, Math.abs(sum)) * finite.size(), where + ": sum");
+        assertEquals(squares, h.get("sum_squares").asDouble(), 1e-12 * Math.max(1, squares) * finite.size(), where + ": sum_squares");
+        JsonNode limits = h.get("bucket_limit");
+        JsonNode counts = h.get("bucket");
+        int k = min == max ? 1 : 30;
+        assertEquals(k, limits.size(), where + ": buckets");
+        assertEquals(k, counts.size(), where + ": counts");
+        assertEquals(max, limits.get(k - 1).asDouble(), where + ": last limit");
+        for (int i = 0; i < k; i++) {
+            assertEquals(min + (max - min) * (i + 1) / k, limits.get(i).asDouble(), 1e-12 * Math.max(1, Math.abs(max - min)), where + ": limit " + i);
+        }
+        double[] expected = new double[k];
+        for (double v : finite) {
+            int b = 0;
+            while (b < k - 1 && limits.get(b).asDouble() <= v) {
+                b++;
+            }
+            expected[b]++;
+        }
+        for (int i = 0; i < k; i++) {
+            assertEquals(expected[i], counts.get(i).asDouble(), where + ": bucket " + i);
+        }
+    }
+
     private record Result(int exit, String out, String err) {
     }
 

@@ -44,7 +44,7 @@ public final class Main {
                   reproduce                 every headline claim of both papers, tested: a verdict per claim (--scale quick|full|paper)
                 %s  sweep plan|run|submit ... grids of study runs from one spec, on this machine or a Slurm cluster
                   report <study-folder>     redraw the analysis, plots and report.html of any study folder
-                  export tensorboard <folder>  TensorBoard event files of a study folder (scalars, histograms across layers)
+                  export tensorboard <dir>  TensorBoard event files of a study folder (scalars, histograms across layers)
                   bench scaling-kernel      fused kernel vs libtorch eager: ms per training step, memory
                   bench study               a scaling grid end to end beside the same grid in Python PyTorch
                   bench resnet              ResNet-56 step time vs Python PyTorch, ELR probe overhead, peak RSS

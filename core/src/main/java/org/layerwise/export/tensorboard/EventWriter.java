@@ -118,7 +118,7 @@ public final class EventWriter {
         } catch (IOException e) {
             throw new UncheckedIOException("could not prepare " + dir + ": " + IoErrors.describe(e), e);
         }
-        Path file = dir.resolve(PREFIX + (long) Math.floor(wallTime) + "." + host());
+        Path file = dir.resolve(PREFIX + (long) Math.floor(wallTime) + "." + Host.NAME);
         AtomicFiles.write(file, out -> body.write(new EventWriter(out, wallTime)));
         return file;
     }
@@ -132,15 +132,19 @@ public final class EventWriter {
         }
     }
 
-    /** This machine's name, as TensorFlow's writers put it in the file name; "localhost" when it has none. */
-    private static String host() {
-        String h;
-        try {
-            h = InetAddress.getLocalHost().getHostName();
-        } catch (IOException | RuntimeException e) {
-            h = "localhost";
+    /** This machine's name, as TensorFlow's writers put it in the file name ("localhost" when it has none); looked up once. */
+    private static final class Host {
+        static final String NAME = lookUp();
+
+        private static String lookUp() {
+            String h;
+            try {
+                h = InetAddress.getLocalHost().getHostName();
+            } catch (IOException | RuntimeException e) {
+                h = "localhost";
+            }
+            h = h.replaceAll("[^A-Za-z0-9._-]", "_");
+            return h.isEmpty() ? "localhost" : h;
         }
-        h = h.replaceAll("[^A-Za-z0-9._-]", "_");
-        return h.isEmpty() ? "localhost" : h;
     }
 }

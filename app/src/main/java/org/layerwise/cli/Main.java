@@ -17,6 +17,7 @@ import org.layerwise.config.ConfigException;
 import org.layerwise.data.DataException;
 import org.layerwise.io.EnvironmentException;
 import org.layerwise.study.Provenance;
+import org.layerwise.study.StudyExport;
 import org.layerwise.study.StudyRunner;
 
 /**
@@ -43,6 +44,7 @@ public final class Main {
                   reproduce                 every headline claim of both papers, tested: a verdict per claim (--scale quick|full|paper)
                 %s  sweep plan|run|submit ... grids of study runs from one spec, on this machine or a Slurm cluster
                   report <study-folder>     redraw the analysis, plots and report.html of any study folder
+                  export tensorboard <dir>  TensorBoard event files of a study folder (scalars, histograms across layers)
                   bench scaling-kernel      fused kernel vs libtorch and Python PyTorch: ms per step, GFLOP/s, %% of peak
                   bench study               a scaling grid end to end beside the same grid in Python PyTorch
                   bench resnet              ResNet-56 step time vs Python PyTorch, ELR probe overhead, peak RSS
@@ -58,7 +60,7 @@ public final class Main {
     private static String commands() {
         List<String> c = new ArrayList<>(List.of("demo", "reproduce"));
         c.addAll(StudyCommand.byWord().keySet());
-        c.addAll(List.of("sweep", "report", "bench", "test"));
+        c.addAll(List.of("sweep", "report", "export", "bench", "test"));
         return String.join(", ", c);
     }
 
@@ -93,6 +95,7 @@ public final class Main {
                 case "demo" -> demo(rest, out, terminal);
                 case "reproduce" -> ReproduceCommand.run(rest, out, terminal);
                 case "report" -> report(rest, out);
+                case "export" -> export(rest, out);
                 case "bench" -> bench(rest, out);
                 case "sweep" -> SweepCommand.run(rest, out, terminal);
                 default -> {
@@ -237,6 +240,46 @@ public final class Main {
         cl.addAll(args);
         StudyRunner.Report r = StudyRunner.report(dir, own.get("wait") != null, cl, out);
         return StudyCommand.finish(r.study(), "report", r.summary(), null, dir, out); // the same verdict as the study's own run gave
+    }
+
+    /** The help of {@code layerwise export}: the command, then what each study writes (from the study). */
+    static String exportHelp() {
+        return """
+                layerwise export tensorboard <study-folder> [--out DIR]
+
+                Writes TensorBoard event files of a study folder from the folder alone (no training, no libtorch, no
+                lock: a study that is still training is exported with its finished runs) under DIR (default
+                <study-folder>/tensorboard), one subfolder per TensorBoard run; event files written there before are
+                replaced. View them with: tensorboard --logdir DIR. Scalars are float32 simple_value, histograms
+                HistogramProto (30 equal-width buckets); numbers that are not finite are left out. A study command's
+                --tensorboard DIR writes the same files once the study has finished.
+
+                what each study writes:
+                """ + StudyExport.describeExporters();
+    }
+
+    static int export(List<String> args, PrintStream out) {
+        Map<String, String> own = new LinkedHashMap<>();
+        own.put("help", null);
+        own.put("out", null);
+        List<String> positional = new ArrayList<>();
+        Map<String, String> f = flags(args, own, List.of(), positional);
+        if (own.get("help") != null || positional.isEmpty()) {
+            out.print(exportHelp());
+            return own.get("help") != null ? 0 : USAGE;
+        }
+        if (!positional.get(0).equals("tensorboard")) {
+            throw new ConfigException("unknown format '" + ConfigException.quote(positional.get(0)) + "'; available: tensorboard");
+        }
+        if (positional.size() != 2) {
+            throw new ConfigException("tensorboard: " + (positional.size() < 2 ? "name the study folder" : "one study folder at a time, not "
+                    + (positional.size() - 1)) + " (layerwise export tensorboard <study-folder> [--out DIR])");
+        }
+        if (!f.isEmpty()) {
+            throw new ConfigException("tensorboard: unknown option --" + f.keySet().iterator().next() + "; options: --out");
+        }
+        StudyExport.tensorBoard(Path.of(positional.get(1)), own.get("out"), out);
+        return 0;
     }
 
     static int bench(List<String> args, PrintStream out) {

@@ -14,6 +14,7 @@ import org.layerwise.study.GroupCommand;
 import org.layerwise.study.Study;
 import org.layerwise.study.StudyConfig;
 import org.layerwise.study.StudyConfigs;
+import org.layerwise.study.StudyExport;
 import org.layerwise.study.StudyRegistry;
 import org.layerwise.study.StudyRunner;
 import org.layerwise.sweep.Slurm;
@@ -28,7 +29,7 @@ import org.layerwise.sweep.StudyOnSlurm;
  */
 final class StudyCommand {
     /** The options of every study command beside its settings (and the Slurm options). */
-    private static final List<String> OPTIONS = List.of("preset", "config", "out", "help", "index", "executor");
+    private static final List<String> OPTIONS = List.of("preset", "config", "out", "help", "index", "executor", "tensorboard");
     private static final List<String> SWITCHES = List.of("wait", "no-repair", "dry-run");
 
     private StudyCommand() {
@@ -178,6 +179,17 @@ final class StudyCommand {
         if (executor.equals("slurm") && own.get("index") != null) {
             throw new ConfigException("index: --index trains one run on this machine; leave it out with --executor slurm");
         }
+        String tensorBoard = own.get("tensorboard");
+        if (tensorBoard != null) {
+            if (study.tensorBoard() == null) {
+                throw new ConfigException("tensorboard: the study " + study.name() + " has nothing for TensorBoard; leave --tensorboard out");
+            }
+            if (own.get("index") != null) {
+                throw new ConfigException("tensorboard: --index trains one run and does no analysis; export the folder once the study"
+                        + " is done (layerwise export tensorboard FOLDER)");
+            }
+            org.layerwise.config.OutputFolder.check("tensorboard", tensorBoard);
+        }
         String preset = own.get("preset");
         StudyConfig cfg = StudyConfigs.resolve(study, preset, own.get("config") == null ? null : Path.of(own.get("config")), settings);
         String name = study.name() + "-" + (preset == null ? "custom" : preset);
@@ -195,7 +207,9 @@ final class StudyCommand {
             }
             String unfinished = r.unfinished().isEmpty() ? null : r.unfinished().size() + " run(s) did not finish on Slurm: "
                     + String.join(" | ", r.unfinished()) + "; run the same command again to resubmit them";
-            return finish(study, command, r.report().summary(), unfinished, dir, out);
+            int code = finish(study, command, r.report().summary(), unfinished, dir, out);
+            exportTensorBoard(tensorBoard, dir, out);
+            return code;
         }
         StudyRunner runner = new StudyRunner(study, cfg, dir, new StudyRunner.Options(wait, own.get("no-repair") == null, cl, terminal, true), out);
         if (own.get("index") != null) {
@@ -204,7 +218,16 @@ final class StudyCommand {
         }
         StudyRunner.Outcome o = runner.runAll();
         String failed = o.failedRuns().isEmpty() ? null : o.failedRuns().size() + " run(s) failed: " + String.join(" | ", o.failedRuns());
-        return finish(study, command, o.summary(), failed, dir, out);
+        int code = finish(study, command, o.summary(), failed, dir, out);
+        exportTensorBoard(tensorBoard, dir, out);
+        return code;
+    }
+
+    /** {@code --tensorboard DIR}: the study folder's event files, written from its files once the study is done (as {@code layerwise export tensorboard}). */
+    private static void exportTensorBoard(String to, Path dir, PrintStream out) {
+        if (to != null) {
+            StudyExport.tensorBoard(dir, to, out);
+        }
     }
 
     /**
@@ -236,7 +259,7 @@ final class StudyCommand {
         StringBuilder presets = new StringBuilder();
         study.presets().all().values().forEach(p -> presets.append(String.format("  %-17s %s%n", p.name(), p.description())));
         return """
-                layerwise %s [--preset NAME] [--config FILE] [--out FOLDER] [--wait] [--no-repair] [--index I] [--KEY VALUE ...]
+                layerwise %s [--preset NAME] [--config FILE] [--out FOLDER] [--wait] [--no-repair] [--index I] [--tensorboard DIR] [--KEY VALUE ...]
 
                 %s.
                 Settings are applied in order: defaults, --preset, --config (JSON or YAML), then --KEY VALUE flags; every value is
@@ -248,6 +271,8 @@ final class StudyCommand {
                   --no-repair      stop with a list of damaged runs instead of redoing them
                   --index I        train only run I (0-based) of the study's plan, no analysis: what cluster executors call
                   --executor slurm hand the runs to Slurm as one job array, wait, then report (options: layerwise sweep --help)
+                  --tensorboard DIR  also write TensorBoard event files under DIR once the study is done, from the files it wrote
+                                   (not while it trains; what they hold: layerwise export --help)
 
                 presets (%s):
                 %s

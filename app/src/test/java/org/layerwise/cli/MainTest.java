@@ -63,6 +63,8 @@ class MainTest {
         Path binary = Files.write(tmp.resolve("binary.json"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 1, 2, 3, (byte) 0xff, 0, 7});
         Path studyWithoutRuns = Files.createDirectories(tmp.resolve("no-runs"));
         Files.writeString(studyWithoutRuns.resolve("config.json"), "{\"study\": \"scaling\", \"settings\": {}}");
+        Path plain = Files.createDirectories(tmp.resolve("plain"));
+        String expects = "; expected the --out folder of layerwise scaling, layerwise elr train, ";
         Object[][] cases = {
             // {expected exit, expected text, args...}
             {2, "out: empty output folder", "scaling", "--out", ""},
@@ -86,6 +88,16 @@ class MainTest {
             {2, "layerwise report: " + tmp.resolve("empty") + " is not a study folder", "report", tmp.resolve("empty").toString()},
             {1, "layerwise report: no finished run in", "report", studyWithoutRuns.toString()},
             {2, "cannot create", "scaling", "--out", file.resolve("sub").toString(), "--depth-max", "12"},
+            {2, "layerwise export: " + tmp.resolve("empty") + " is not a study folder: there is no such folder" + expects, "export", "tensorboard",
+                tmp.resolve("empty").toString()},
+            {2, "layerwise export: " + plain + " is not a study folder: it has no config.json" + expects, "export", "tensorboard", plain.toString()},
+            {2, "layerwise export: " + file + " is not a study folder: it is a file" + expects, "export", "tensorboard", file.toString()},
+            {1, "layerwise export: no finished run in " + studyWithoutRuns, "export", "tensorboard", studyWithoutRuns.toString()},
+            {2, "layerwise export: unknown format 'csv'; available: tensorboard", "export", "csv", plain.toString()},
+            {2, "layerwise export: tensorboard: name the study folder", "export", "tensorboard"},
+            {2, "layerwise export: tensorboard: unknown option --wait; options: --out", "export", "tensorboard", plain.toString(), "--wait", "1"},
+            {2, "tensorboard: --index trains one run", "scaling", "--index", "0", "--depth-max", "12", "--tensorboard", tmp.resolve("tb").toString()},
+            {2, "tensorboard: empty output folder", "scaling", "--tensorboard", ""},
             {2, "unknown command 'frobnicate'", "frobnicate"},
             {2, "layerwise elr: unknown study 'nope'", "elr", "nope"},
             {2, "architecture: unknown value 'vgg'", "elr", "train", "--architecture", "vgg"},
@@ -248,6 +260,10 @@ class MainTest {
         assertTrue(run("bench", "--help").out().contains("layerwise bench study"));
         assertTrue(run("bench", "--help").out().contains("layerwise bench resnet"));
         assertTrue(run("report", "--help").out().contains("study-folder"));
+        assertTrue(run("export", "--help").out().contains("layerwise export tensorboard <study-folder> [--out DIR]"));
+        assertTrue(run("export", "--help").out().contains("layers/log_elr"), "each study's description: " + run("export", "--help").out());
+        assertTrue(run("scaling", "--help").out().contains("--tensorboard DIR"));
+        assertTrue(run("--help").out().contains("export tensorboard"));
         assertEquals(0, run("--help").code());
         for (String[] missing : new String[][] {{"report"}, {"sweep"}, {"elr"}}) {
             Out m = run(missing);
@@ -280,6 +296,40 @@ class MainTest {
         assertEquals(fits, Files.readString(out.resolve("fits.csv")));
         assertEquals(trendNoise, Files.readString(out.resolve("trend_noise.csv")));
         assertTrue(Files.exists(out.resolve("report.html")) && Files.exists(out.resolve("plots/max_norm_vs_depth.png")));
+    }
+
+    /**
+     * --tensorboard DIR writes event files once the study is done, the same (byte for byte) as exporting
+     * the folder afterwards; their content is checked against the folder in core's *TensorBoardTest.
+     */
+    @Test
+    void tensorBoardAtTrainingTimeEqualsExportAfterwards(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("s");
+        Path tb = tmp.resolve("tb");
+        Out r = run("scaling", "--out", out.toString(), "--train-size", "100", "--batch-size", "50", "--max-updates", "20",
+                "--depth-max", "12", "--depth-base", "2", "--threads", "1", "--tensorboard", tb.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("tensorboard: 4 event file(s) for 2 run(s) in " + tb.toAbsolutePath()), r.out());
+        Out e = run("export", "tensorboard", out.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("view with: tensorboard --logdir " + out.resolve("tensorboard").toAbsolutePath()), e.out());
+        List<String> files = eventFiles(tb);
+        assertEquals(List.of("L00004-s0", "L00008-s0", "depths-s0", "fits"), files.stream().map(f -> f.split("/")[0]).toList());
+        assertEquals(files, eventFiles(out.resolve("tensorboard")));
+        for (String f : files) {
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(tb.resolve(f)), Files.readAllBytes(out.resolve("tensorboard").resolve(f))), f);
+        }
+        Out again = run("export", "tensorboard", out.toString());
+        assertEquals(0, again.code(), again.err());
+        assertEquals(files, eventFiles(out.resolve("tensorboard")), "a second export replaces the first");
+    }
+
+    /** The event files under a log folder, as run/name, sorted. */
+    private static List<String> eventFiles(Path logdir) throws java.io.IOException {
+        try (var s = Files.walk(logdir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents."))
+                    .map(p -> logdir.relativize(p).toString()).sorted().toList();
+        }
     }
 
     @Test

@@ -48,6 +48,15 @@ class NewStudyTest {
         assertEquals("[\"layerwise\",\"toy\",\"count\",\"--preset\",\"quick\",\"--out\",\"" + out + "\"]",
                 Json.read(out.resolve("provenance.json")).path("command_line").toString(), "the command as the user gave it");
 
+        // a study that maps nothing to TensorBoard (Study.tensorBoard() is null by default) says so in one line
+        SweepCommandTest.Out tb = run("export", "tensorboard", out.toString());
+        assertEquals(2, tb.code(), tb.out() + tb.err());
+        assertTrue(tb.err().startsWith("layerwise export: " + out + " holds a 'toy-count' study, which has nothing for TensorBoard; expected"), tb.err());
+        SweepCommandTest.Out tbRun = run("toy", "count", "--preset", "quick", "--out", out.toString(), "--tensorboard", tmp.resolve("tb").toString());
+        assertEquals(2, tbRun.code());
+        assertTrue(tbRun.err().contains("tensorboard: the study toy-count has nothing for TensorBoard; leave --tensorboard out"), tbRun.err());
+        assertTrue(!Files.exists(tmp.resolve("tb")));
+
         Path slurm = tmp.resolve("slurm");
         SweepCommandTest.Out s = run("toy", "count", "--n", "3", "--out", slurm.toString(), "--executor", "slurm", "--dry-run");
         assertEquals(0, s.code(), s.out() + s.err());

@@ -106,6 +106,14 @@ public interface Study {
         return StudyFiles.STANDARD;
     }
 
+    /**
+     * What the study writes for TensorBoard from its folder ({@code layerwise export tensorboard}, and
+     * {@code --tensorboard DIR} after a run), or null where it writes nothing (the default).
+     */
+    default TensorBoardExport tensorBoard() {
+        return null;
+    }
+
     /** Whether a config.json that names no study is this study's (layerwise 0.1 wrote one study's settings alone). */
     default boolean ownsUnnamedConfig() {
         return false;

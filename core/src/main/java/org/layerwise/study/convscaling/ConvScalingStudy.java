@@ -17,6 +17,7 @@ import org.layerwise.study.RunSpec;
 import org.layerwise.study.Study;
 import org.layerwise.study.StudyConfig;
 import org.layerwise.study.StudyFolder;
+import org.layerwise.study.TensorBoardExport;
 import org.layerwise.train.NetworkFactory;
 
 /**
@@ -147,6 +148,11 @@ public final class ConvScalingStudy implements Study {
     @Override
     public Map<String, Object> analyse(StudyConfig config, StudyFolder folder, StudyFolder.Scan runs, PrintStream log) {
         return ConvScalingAnalysis.analyse((ConvScalingConfig) config, folder, runs, log);
+    }
+
+    @Override
+    public TensorBoardExport tensorBoard() {
+        return ConvScalingTensorBoard.INSTANCE;
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.layerwise.study.RunSpec;
 import org.layerwise.study.Study;
 import org.layerwise.study.StudyConfig;
 import org.layerwise.study.StudyFolder;
+import org.layerwise.study.TensorBoardExport;
 import org.layerwise.train.ElrProbe;
 import org.layerwise.train.NetworkFactory;
 import org.layerwise.train.NetworkSpec;
@@ -195,6 +196,11 @@ abstract class ElrStudy implements Study {
     @Override
     public final Map<String, Object> analyse(StudyConfig config, StudyFolder folder, StudyFolder.Scan runs, PrintStream log) {
         return ElrAnalysis.analyse(this, (ElrConfig) config, folder, runs, null, log);
+    }
+
+    @Override
+    public final TensorBoardExport tensorBoard() {
+        return ElrTensorBoard.INSTANCE;
     }
 
     @Override

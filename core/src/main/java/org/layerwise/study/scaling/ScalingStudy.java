@@ -20,6 +20,7 @@ import org.layerwise.study.Study;
 import org.layerwise.study.StudyConfig;
 import org.layerwise.study.StudyFiles;
 import org.layerwise.study.StudyFolder;
+import org.layerwise.study.TensorBoardExport;
 import org.layerwise.train.EntryPathProbe;
 
 /**
@@ -200,6 +201,11 @@ public final class ScalingStudy implements Study {
     @Override
     public Map<String, Object> analyse(StudyConfig config, StudyFolder folder, StudyFolder.Scan runs, PrintStream log) {
         return new ScalingAnalysis((ScalingConfig) config, folder, runs, log).run();
+    }
+
+    @Override
+    public TensorBoardExport tensorBoard() {
+        return ScalingTensorBoard.INSTANCE;
     }
 
     @Override

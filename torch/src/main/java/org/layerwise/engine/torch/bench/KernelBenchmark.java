@@ -268,6 +268,7 @@ public final class KernelBenchmark {
             if (described != null) {
                 out.println("python peer: " + PythonPeer.describe(described));
             }
+            LayoutCrossover.run(s.points(), s.threads(), s.steps(), out);
             FmaPeak.Result again = FmaPeak.measure(s.threads(), PEAK_SECONDS, PEAK_REPEATS);
             out.printf(Locale.ROOT, "FMA peak again at the end: %.1f GFLOP/s on %d thread(s) (at the start %.1f; a large change means the"
                     + " machine's load changed during the run); load average %s%n", again.gflops(), s.threads(), peak.gflops(),
@@ -321,8 +322,11 @@ public final class KernelBenchmark {
         return Math.abs(a - b) / Math.max(Math.abs(b), Double.MIN_NORMAL);
     }
 
-    /** One point: the three sides built on the same weights and data, warmed up one by one, then timed in alternation. */
-    private static Row measure(Point p, Settings s, PythonPeer peer, Path work, JsonNode[] result, PrintStream out) {
+    /** A point's network, its data (one batch, rows in order) and its initial weights: the same for every side and layout. */
+    record Problem(ResidualMlp net, Dataset data, int[] rows, double[] params) {
+    }
+
+    static Problem problem(Point p) {
         int d = p.width();
         int batch = p.batch();
         ResidualMlp net = new ResidualMlp(p.depth(), d, Activation.TANH, DeltaMode.SHARED);
@@ -333,11 +337,24 @@ public final class KernelBenchmark {
             x[i] = (float) rng.uniform(-1, 1);
             y[i] = (float) rng.uniform(-1, 1);
         }
-        Dataset data = new Dataset("bench", batch, d, x, y);
         int[] rows = new int[batch];
         Arrays.setAll(rows, i -> i);
         // the scaling study's init (bench study's too): it trains; Init.XAVIER at scale 1 diverged to NaN within 5 steps at d = 10 and 25
         double[] params = net.initialise(Init.XAVIER_DEPTH, INIT_SCALE, rng);
+        return new Problem(net, new Dataset("bench", batch, d, x, y), rows, params);
+    }
+
+    /** One point: the three sides built on the same weights and data, warmed up one by one, then timed in alternation. */
+    private static Row measure(Point p, Settings s, PythonPeer peer, Path work, JsonNode[] result, PrintStream out) {
+        int d = p.width();
+        int batch = p.batch();
+        Problem pr = problem(p);
+        ResidualMlp net = pr.net();
+        Dataset data = pr.data();
+        float[] x = data.x();
+        float[] y = data.y();
+        int[] rows = pr.rows();
+        double[] params = pr.params();
         int n = s.steps();
         double[] fused = new double[n];
         double[] libtorch = new double[n];
@@ -482,21 +499,21 @@ public final class KernelBenchmark {
         return file;
     }
 
-    private static double timed(Runnable step) {
+    static double timed(Runnable step) {
         long t0 = System.nanoTime();
         step.run();
         return (System.nanoTime() - t0) / 1e6;
     }
 
     /** The same warm-up for every side: at least 3 steps, then until 4 s or 40 steps (lets the JIT finish). */
-    private static void warmUp(Runnable step) {
+    static void warmUp(Runnable step) {
         long t0 = System.nanoTime();
         for (int i = 0; i < 40 && (i < 3 || System.nanoTime() - t0 < 4_000_000_000L); i++) {
             step.run();
         }
     }
 
-    private static double median(double[] v) {
+    static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);

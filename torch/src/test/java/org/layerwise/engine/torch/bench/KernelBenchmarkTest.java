@@ -73,12 +73,26 @@ class KernelBenchmarkTest {
                 + " +n/a +\\d\\.\\de[-+]\\d\\d +\\d+\\.\\d\\dx +1")), "row missing:\n" + text);
         assertTrue(text.contains("6·d²·B·L") && text.contains("recomputation of z") && text.contains("not counted"), text);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("FMA peak again at the end")), text);
+        // the layouts' table: both times for the point, and a measured crossover line
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\(4, 3, 8\\) +\\d+\\.\\d\\d +\\d+\\.\\d\\d +\\d+\\.\\d\\dx  (samples|features)")), text);
+        assertTrue(text.contains("measured crossover: "), text);
         Row r = rows.get(0);
         assertEquals(new Point(4, 3, 8), r.point());
         assertTrue(r.fusedMs() > 0 && r.torchMs() > 0 && Double.isNaN(r.pythonMs()), r.toString());
         assertEquals(r.torchLoss(), r.fusedLoss(), 1e-5 * r.torchLoss(), "the same network, weights and data");
         assertTrue(Double.isFinite(r.lastLosses()[0]) && Double.isFinite(r.lastLosses()[1]), "trained, not diverged: " + text);
         assertNull(r.pythonProblem());
+    }
+
+    /** The crossover is the smallest width from which the feature layout wins at every wider point, whatever the points' order. */
+    @Test
+    void theMeasuredCrossoverIsWhereFeaturesWinFromThenOn() {
+        java.util.function.BiFunction<Integer, Boolean, LayoutCrossover.Row> row = (d, featuresFaster) ->
+                new LayoutCrossover.Row(new Point(d, 10, 8), featuresFaster ? 2 : 1, featuresFaster ? 1 : 2);
+        assertEquals(64, LayoutCrossover.measuredCrossover(List.of(row.apply(128, true), row.apply(10, false), row.apply(32, true),
+                row.apply(50, false), row.apply(64, true))));
+        assertNull(LayoutCrossover.measuredCrossover(List.of(row.apply(10, true), row.apply(256, false))));
+        assertEquals(10, LayoutCrossover.measuredCrossover(List.of(row.apply(10, true))));
     }
 
     /** Where Python with torch is installed: the peer trains the same network (parameters, first loss) and answers every step. */

@@ -91,6 +91,7 @@ class KernelBenchmarkTest {
                 new LayoutCrossover.Row(new Point(d, 10, 8), featuresFaster ? 2 : 1, featuresFaster ? 1 : 2);
         assertEquals(64, LayoutCrossover.measuredCrossover(List.of(row.apply(128, true), row.apply(10, false), row.apply(32, true),
                 row.apply(50, false), row.apply(64, true))));
+        assertEquals(64, LayoutCrossover.measuredCrossover(List.of(row.apply(64, true), row.apply(128, true), row.apply(10, false))));
         assertNull(LayoutCrossover.measuredCrossover(List.of(row.apply(10, true), row.apply(256, false))));
         assertEquals(10, LayoutCrossover.measuredCrossover(List.of(row.apply(10, true))));
     }

@@ -264,9 +264,12 @@ public final class Main {
         own.put("out", null);
         List<String> positional = new ArrayList<>();
         Map<String, String> f = flags(args, own, List.of(), positional);
-        if (own.get("help") != null || positional.isEmpty()) {
+        if (positional.isEmpty() && own.get("help") == null) {
+            throw new MissingArguments(exportHelp());
+        }
+        if (own.get("help") != null) {
             out.print(exportHelp());
-            return own.get("help") != null ? 0 : USAGE;
+            return 0;
         }
         if (!positional.get(0).equals("tensorboard")) {
             throw new ConfigException("unknown format '" + ConfigException.quote(positional.get(0)) + "'; available: tensorboard");

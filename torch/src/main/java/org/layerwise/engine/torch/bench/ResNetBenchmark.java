@@ -176,6 +176,10 @@ public final class ResNetBenchmark {
         out.println("java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "); libtorch "
                 + torchVersion() + " via JavaCPP, " + torch.get_num_threads() + " thread(s), CPU capability "
                 + string(torch.get_cpu_capability()) + ", " + oneDnn() + "; " + javaBlas());
+        // the allocator's setting decides the page faults reported below (./layerwise explains its choice)
+        String tunables = env.get("GLIBC_TUNABLES");
+        out.println("glibc malloc: GLIBC_TUNABLES=" + (tunables == null ? "unset (./layerwise sets it)" : tunables)
+                + " (the Python peer inherits it)");
         Path work;
         try {
             work = Files.createTempDirectory("layerwise-bench-resnet");
@@ -379,10 +383,15 @@ public final class ResNetBenchmark {
                 + " statistics the loop adds: GradientStats %.2f ms, UpdateStats %.2f ms; ELR probe hooks %.3f ms%n", r.variant(),
                 median(tail(b.toTensorMs, warmup, true)), median(tail(b.forwardBackwardMs, warmup, true)), median(tail(b.updateMs, warmup, true)),
                 median(tail(b.gradientStatsMs, warmup, true)), median(tail(b.updateStatsMs, warmup, true)), median(r.probeHooks()));
-        out.printf(Locale.ROOT, "  %s minor page faults per step (medians; memory mapped afresh): layerwise %.0f, libtorch bare %.0f, python %s%n",
-                r.variant(), median(r.loopFaults()), median(tail(b.stepFaults, warmup, true)),
-                r.peerFaults().length == 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", median(r.peerFaults())));
+        out.printf(Locale.ROOT, "  %s minor page faults per step (medians; memory mapped afresh): %s%n", r.variant(), faults(r, warmup));
         out.flush();
+    }
+
+    /** The median minor page faults per step of each side. */
+    private static String faults(Row r, int warmup) {
+        return String.format(Locale.ROOT, "layerwise %.0f, libtorch bare %.0f, python %s", median(r.loopFaults()),
+                median(tail(r.bare().stepFaults, warmup, true)),
+                r.peerFaults().length == 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", median(r.peerFaults())));
     }
 
     private static void summary(List<Row> rows, PythonPeer.Found found, int warmup, long alonePeak, PrintStream out) {
@@ -397,7 +406,9 @@ public final class ResNetBenchmark {
         List<String> stats = new ArrayList<>();
         List<String> peerRss = new ArrayList<>();
         List<String> cpuRatios = new ArrayList<>();
+        List<String> faults = new ArrayList<>();
         for (Row r : rows) {
+            faults.add(r.variant() + " " + faults(r, warmup));
             JsonNode p = r.peerResult();
             double loop = median(r.loop());
             double[] bare = tail(r.bare().stepMs, warmup, true);
@@ -446,6 +457,7 @@ public final class ResNetBenchmark {
             String why = found.peer() == null ? found.reason() : rows.get(0).peerProblem();
             out.println("ratio layerwise / python: n/a (" + why + ")");
         }
+        out.println("minor page faults per step (medians, goal near 0; each is a page of memory mapped afresh): " + String.join("; ", faults));
         out.println("ELR probe overhead (goal <= 3 %): " + String.join("; ", overheads));
         out.println("statistics passes in every layerwise step (GradientStats + UpdateStats): " + String.join("; ", stats));
         out.println("peak RSS: layerwise " + ProcessMemory.mib(alonePeak) + " (VmHWM of the JVM after the loop alone, short);"

@@ -38,6 +38,10 @@ class ResNetBenchmarkTest {
         }
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("ratio") && l.contains("n/a")), "ratio line missing:\n" + text);
         assertTrue(lines.stream().anyMatch(l -> l.contains("short minor page faults per step") && l.contains("python n/a")), text);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("minor page faults per step") && l.matches(
+                ".*: short layerwise \\d+, libtorch bare \\d+, python n/a; no-short layerwise \\d+, libtorch bare \\d+, python n/a")),
+                "fault summary line missing:\n" + text);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("glibc malloc: GLIBC_TUNABLES=")), "allocator setting line missing:\n" + text);
         String overhead = lines.stream().filter(l -> l.contains("overhead")).findFirst().orElse(null);
         assertNotNull(overhead, "overhead line missing:\n" + text);
         assertTrue(overhead.matches(".*short [+-]\\d+\\.\\d+ %.*no-short [+-]\\d+\\.\\d+ %.*"), overhead);

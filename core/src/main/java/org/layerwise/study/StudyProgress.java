@@ -10,9 +10,12 @@ import org.layerwise.train.TrainingListener;
  * Progress of a whole study: runs done / running / failed / left, what each running run is at, and
  * an estimate of the time left for the study. On a terminal one status line is redrawn in place;
  * otherwise (a log file, CI) a plain line is printed every 30 s. The estimate comes from the runs'
- * relative costs ({@link RunSpec#cost()}) and the work done per second in this process; updates a
- * resumed run had already done before do not count towards its rate. It is an upper bound when runs
- * may stop early (convergence), and says so.
+ * relative costs ({@link RunSpec#cost()}) and the work done per second in this process (a run's work
+ * is its cost times the share of its update budget it did here; updates a resumed run had done before
+ * do not count towards the rate). "At most" assumes every run uses its whole budget; once runs have
+ * finished, "about" scales that by the share of their budgets the finished runs used, since runs that
+ * converge or diverge stop early (the ELR trainability grid's diverging runs stop within a few steps:
+ * the bound alone was 30x the time it took).
  */
 public final class StudyProgress {
     private final PrintStream out;
@@ -21,6 +24,8 @@ public final class StudyProgress {
     private final long start = System.nanoTime();
     private final double totalCost;
     private double finishedCost;  // cost of runs completed in this process
+    private double finishedWork;  // their work done here: cost x share of the budget done in this process
+    private double finishedUsed;  // cost x share of the budget each used in all (before a resume too)
     private double skippedCost;   // cost of runs already complete before this process started
     private int done;
     private int failed;
@@ -50,9 +55,11 @@ public final class StudyProgress {
 
     /** A run finished: its line is printed above the status. */
     public synchronized void finished(RunSpec r, String line) {
-        running.remove(r.id());
+        Tracker t = running.remove(r.id());
         done++;
         finishedCost += r.cost();
+        finishedWork += r.cost() * (t == null ? 1 : t.fractionDoneHere());
+        finishedUsed += r.cost() * (t == null ? 1 : t.fractionDoneHere() + t.fractionBefore());
         print(String.format("[%d/%d] %s", done, total, line));
     }
 
@@ -84,27 +91,36 @@ public final class StudyProgress {
         }
     }
 
-    /** Seconds left for the study, from cost done per second in this process; NaN before anything is measured. */
+    /** Seconds left if every run uses its whole budget, from work done per second here; NaN before anything is measured. */
     synchronized double secondsLeft() {
-        double inFlight = 0;
-        for (Tracker t : running.values()) {
-            inFlight += t.spec.cost() * t.fractionDoneHere();
-        }
-        double doneHere = finishedCost + inFlight;
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        if (doneHere <= 0 || elapsed < 1) {
-            return Double.NaN;
-        }
-        double left = totalCost - skippedCost - doneHere - alreadyDoneInFlight();
-        return Math.max(0, left) / (doneHere / elapsed);
+        return secondsLeft(System.nanoTime());
     }
 
-    private double alreadyDoneInFlight() {
-        double s = 0;
+    synchronized double secondsLeft(long now) {
+        double inFlight = 0;
+        double inFlightDone = 0;
         for (Tracker t : running.values()) {
-            s += t.spec.cost() * t.fractionBefore();
+            inFlight += t.spec.cost() * t.fractionDoneHere();
+            inFlightDone += t.spec.cost() * (t.fractionDoneHere() + t.fractionBefore());
         }
-        return s;
+        double workHere = finishedWork + inFlight;
+        double elapsed = (now - start) / 1e9;
+        if (workHere <= 0 || elapsed < 1) {
+            return Double.NaN;
+        }
+        double left = totalCost - skippedCost - finishedCost - inFlightDone;
+        return Math.max(0, left) / (workHere / elapsed);
+    }
+
+    /**
+     * {@link #secondsLeft} scaled by the share of their budgets the runs finished here used; NaN until
+     * a run has finished.
+     */
+    synchronized double expectedSecondsLeft(long now) {
+        if (finishedCost <= 0) {
+            return Double.NaN;
+        }
+        return secondsLeft(now) * Math.min(1, finishedUsed / finishedCost);
     }
 
     private void draw(boolean force) {
@@ -122,8 +138,7 @@ public final class StudyProgress {
         for (Tracker t : running.values()) {
             sb.append(' ').append(t.describe());
         }
-        double left = secondsLeft();
-        sb.append(" · study ").append(Double.isNaN(left) ? "time left: measuring" : "at most " + clock(left) + " left");
+        sb.append(" · study ").append(timeLeft(now));
         if (terminal) {
             String line = sb.toString();
             out.print("\r\033[K" + line);
@@ -132,6 +147,16 @@ public final class StudyProgress {
         } else {
             out.println(sb);
         }
+    }
+
+    /** "time left: measuring", "at most 0:48:52 left" or "about 0:01:10 left (at most 0:48:52)". */
+    synchronized String timeLeft(long now) {
+        double most = secondsLeft(now);
+        if (Double.isNaN(most)) {
+            return "time left: measuring";
+        }
+        double about = expectedSecondsLeft(now);
+        return Double.isNaN(about) || about >= most ? "at most " + clock(most) + " left" : "about " + clock(about) + " left (at most " + clock(most) + ")";
     }
 
     static String clock(double seconds) {

@@ -21,41 +21,36 @@ final class SampleLanes implements ChunkEngine {
     static final int BLOCK = 4 * VL;
 
     private final ResidualMlp net;
-    private final Slice sl;
-
-    /** The chunk's activations and scratch. */
-    private final class Slice {
-        final int cap;            // padded rows per feature
-        final float[] h;          // (L+1) layers of d x cap, block-major: see at()
-        final float[] g;          // d x cap, block-major: dLoss/dh at the current layer
-        final float[] gz = new float[net.width() * BLOCK];
-        final float[] accDelta = new float[VL];
-        final float[] zs = new float[net.width() * BLOCK];   // z, then sigma(z), for one block
-        final float[] ds = new float[net.width() * BLOCK];   // sigma'(z) for one block
-        final float[] accA = new float[net.width() * net.width() * VL];
-        final float[] accB = new float[net.width() * VL];
-        final float[] gDelta = new float[net.depth()];
-
-        Slice(int cap) {
-            this.cap = cap;
-            this.h = new float[(net.depth() + 1) * net.width() * cap];
-            this.g = new float[net.width() * cap];
-        }
-    }
+    private final int cap;            // padded rows per feature
+    private final float[] h;          // (L+1) layers of d x cap, block-major: see at()
+    private final float[] g;          // d x cap, block-major: dLoss/dh at the current layer
+    private final float[] gz;         // d x BLOCK: gz for one block
+    private final float[] accDelta = new float[VL];
+    private final float[] zs;         // z, then sigma(z), for one block
+    private final float[] ds;         // sigma'(z) for one block
+    private final float[] accA;       // d x d x VL per-lane dA over the chunk's blocks
+    private final float[] accB;
+    private final float[] gDelta;
 
     SampleLanes(ResidualMlp net, int chunk) {
         this.net = net;
-        this.sl = new Slice(LaneMath.roundUp(chunk, BLOCK));
+        int d = net.width();
+        this.cap = LaneMath.roundUp(chunk, BLOCK);
+        this.h = new float[(net.depth() + 1) * d * cap];
+        this.g = new float[d * cap];
+        this.gz = new float[d * BLOCK];
+        this.zs = new float[d * BLOCK];
+        this.ds = new float[d * BLOCK];
+        this.accA = new float[d * d * VL];
+        this.accB = new float[d * VL];
+        this.gDelta = new float[net.depth()];
     }
 
     @Override
     public double run(float[] w, Dataset data, int[] rows, int from, int m, int batch, boolean backward, float[] grad) {
-        final Slice sl = this.sl;
         final int d = net.width();
         final int depth = net.depth();
-        final int cap = sl.cap;
         final int mp = (m + BLOCK - 1) / BLOCK * BLOCK;
-        final float[] h = sl.h;
         final float[] x = data.x();
         for (int j = 0; j < d; j++) {
             for (int r = 0; r < m; r++) {
@@ -71,7 +66,6 @@ final class SampleLanes implements ChunkEngine {
 
         // loss, and dLoss/dh_L = 2 (h_L - y) / (B d); padded lanes get 0 so they add nothing below
         final float[] y = data.y();
-        final float[] g = sl.g;
         final int out = depth * d * cap;
         final float scale = (float) (2.0 / ((double) batch * d));
         double sse = 0;
@@ -93,11 +87,11 @@ final class SampleLanes implements ChunkEngine {
         }
         switch (net.deltaMode()) {
             case NONE -> { }
-            case PER_LAYER -> System.arraycopy(sl.gDelta, 0, grad, net.offsetDelta(), depth);
+            case PER_LAYER -> System.arraycopy(gDelta, 0, grad, net.offsetDelta(), depth);
             case SHARED -> {
                 double s = 0;
                 for (int k = 0; k < depth; k++) {
-                    s += sl.gDelta[k];
+                    s += gDelta[k];
                 }
                 grad[net.offsetDelta()] = (float) (s * Math.signum(w[net.offsetDelta()]));
             }
@@ -120,12 +114,9 @@ final class SampleLanes implements ChunkEngine {
      */
     private void forwardLayer(float[] w, int k, int mp) {
         final int d = net.width();
-        final int cap = sl.cap;
-        final float[] h = sl.h;
         final int a0 = net.offsetA(k);
         final int in = k * d * cap;
         final int out = in + d * cap;
-        final float[] zs = sl.zs;
         final FloatVector delta = FloatVector.broadcast(S, LaneMath.delta(net, w, k));
         for (int v = 0; v < mp; v += BLOCK) {
             preActivations(h, w, a0, zs, d, in, v);
@@ -211,15 +202,7 @@ final class SampleLanes implements ChunkEngine {
      */
     private void backwardLayer(float[] w, int k, int mp, float[] grad) {
         final int d = net.width();
-        final int cap = sl.cap;
-        final float[] h = sl.h;
-        final float[] g = sl.g;
-        final float[] gz = sl.gz;
-        final float[] accA = sl.accA;
-        final float[] accB = sl.accB;
-        final float[] accD = sl.accDelta;
-        final float[] zs = sl.zs;
-        final float[] ds = sl.ds;
+        final float[] accD = accDelta;
         final int a0 = net.offsetA(k);
         final int in = k * d * cap;
         final FloatVector delta = FloatVector.broadcast(S, LaneMath.delta(net, w, k));
@@ -261,7 +244,7 @@ final class SampleLanes implements ChunkEngine {
             grad[b + i] = LaneMath.sumLanes(accB, i * VL);
         }
         if (net.deltaMode() != DeltaMode.NONE) {
-            sl.gDelta[k] = LaneMath.sumLanes(accD, 0);
+            gDelta[k] = LaneMath.sumLanes(accD, 0);
         }
     }
 
@@ -351,7 +334,7 @@ final class SampleLanes implements ChunkEngine {
 
     @Override
     public long workspaceBytes() {
-        return 4L * (sl.h.length + sl.g.length + sl.gz.length + sl.accA.length + sl.accB.length
-                + sl.gDelta.length + sl.accDelta.length + sl.zs.length + sl.ds.length);
+        return 4L * (h.length + g.length + gz.length + accA.length + accB.length
+                + gDelta.length + accDelta.length + zs.length + ds.length);
     }
 }

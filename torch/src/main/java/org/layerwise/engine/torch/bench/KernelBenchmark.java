@@ -312,8 +312,8 @@ public final class KernelBenchmark {
                     r.parameters());
         }
         if (r.fusedThreads() != peak.threads()) {
-            out.printf(Locale.ROOT, "  the fused kernel ran on %d thread(s): a batch of %d gives no more slices of two vectors%n", r.fusedThreads(),
-                    r.point().batch());
+            out.printf(Locale.ROOT, "  the fused kernel ran on %d thread(s): a batch of %d is %d chunk(s) of %d samples, one thread each%n",
+                    r.fusedThreads(), r.point().batch(), (r.point().batch() + FusedKernel.CHUNK - 1) / FusedKernel.CHUNK, FusedKernel.CHUNK);
         }
         out.flush();
     }

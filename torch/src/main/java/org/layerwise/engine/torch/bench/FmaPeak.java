@@ -166,7 +166,10 @@ public final class FmaPeak {
 
     /** Every thread runs {@code iterations} iterations, released together; the time is the start to the last one's end. */
     public static Result run(int threads, long iterations) {
-        CyclicBarrier ready = new CyclicBarrier(threads + 1);
+        // the clock starts in the barrier's action, which runs before any thread is released: read after
+        // the await, a short run could end before the start was taken (a negative time, seen in CI)
+        long[] start = new long[1];
+        CyclicBarrier ready = new CyclicBarrier(threads + 1, () -> start[0] = System.nanoTime());
         double[] sums = new double[threads];
         long[] ends = new long[threads];
         List<Thread> started = new ArrayList<>();
@@ -187,10 +190,8 @@ public final class FmaPeak {
             th.start();
             started.add(th);
         }
-        long start;
         try {
             ready.await();
-            start = System.nanoTime();
             for (Thread th : started) {
                 th.join();
             }
@@ -207,6 +208,6 @@ public final class FmaPeak {
             end = Math.max(end, ends[t]);
             checksum += sums[t];
         }
-        return new Result(threads, iterations, (end - start) / 1e9, checksum);
+        return new Result(threads, iterations, (end - start[0]) / 1e9, checksum);
     }
 }

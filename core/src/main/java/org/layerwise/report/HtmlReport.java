@@ -145,12 +145,18 @@ public final class HtmlReport {
             ".claim{border:1px solid #c9d3e6;background:#f8faff;padding:.6em 1.2em;margin:1em 0}",
             ".claim .what{font-size:1.2em;font-weight:bold;margin:.2em 0}.claim .preset{font-size:14px;color:#444;margin:.2em 0}",
             ".caveat{background:#fff3e0;border:2px solid #d9822b;border-left-width:8px;padding:.6em 1.2em;margin:1.2em 0}",
-            ".caveat .head{font-weight:bold;color:#8a4500;margin:0 0 .3em}.caveat ul{margin:.3em 0}");
+            ".caveat .head{font-weight:bold;color:#8a4500;margin:0 0 .3em}.caveat ul{margin:.3em 0}",
+            "nav.toc{background:#fafafa;border:1px solid #ddd;padding:.4em 1.2em;margin:1.2em 0;font-size:15px;display:inline-block}",
+            "nav.toc ol{margin:.2em 0;padding-left:1.4em}nav.toc .head{font-weight:bold;margin:.2em 0}",
+            "figcaption .fignum{font-weight:bold}figcaption .data{color:#555}");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
     private final String title;
     private final List<Function<Path, String>> blocks = new ArrayList<>();
+    private final List<String> sections = new ArrayList<>();
+    private int firstSectionBlock = -1;
+    private int figures;
     private int refreshSeconds;
     private Instant lastUpdated;
 
@@ -259,10 +265,33 @@ public final class HtmlReport {
         return this;
     }
 
-    /** Starts a section with a heading. */
+    /**
+     * Starts a section with a heading. Every section is listed in the page's table of contents, which
+     * stands just before the first section when the page has at least {@value #TOC_MIN_SECTIONS}.
+     */
     public HtmlReport section(String heading) {
-        blocks.add(base -> "<h2>" + escape(heading) + "</h2>\n");
+        sections.add(heading);
+        if (firstSectionBlock < 0) {
+            firstSectionBlock = blocks.size();
+        }
+        String id = sectionId(sections.size());
+        blocks.add(base -> "<h2 id=\"" + id + "\">" + escape(heading) + "</h2>\n");
         return this;
+    }
+
+    /** The fewest sections for which a page gets a table of contents. */
+    public static final int TOC_MIN_SECTIONS = 3;
+
+    private static String sectionId(int number) {
+        return "sec-" + number;
+    }
+
+    private String toc() {
+        StringBuilder h = new StringBuilder("<nav class=\"toc\"><p class=\"head\">Contents</p><ol>");
+        for (int i = 0; i < sections.size(); i++) {
+            h.append("<li><a href=\"#").append(sectionId(i + 1)).append("\">").append(escape(sections.get(i))).append("</a></li>");
+        }
+        return h.append("</ol></nav>\n").toString();
     }
 
     /** A paragraph of plain text. */
@@ -285,12 +314,7 @@ public final class HtmlReport {
     /** A line of links to files beside the page (relative to its folder when written): "label: a, b, c". */
     public HtmlReport links(String label, List<Path> files) {
         blocks.add(base -> {
-            StringBuilder h = new StringBuilder("<p class=\"note\">").append(escape(label)).append(": ");
-            for (int i = 0; i < files.size(); i++) {
-                String l = link(base, files.get(i));
-                h.append(i == 0 ? "" : ", ").append("<a href=\"").append(escape(l)).append("\">").append(escape(l)).append("</a>");
-            }
-            return h.append("</p>\n").toString();
+            return "<p class=\"note\">" + escape(label) + ": " + anchors(base, files) + "</p>\n";
         });
         return this;
     }
@@ -306,13 +330,46 @@ public final class HtmlReport {
      * (relative to the page's folder when written with {@link #write(Path)}).
      */
     public HtmlReport figure(Figure figure, String caption) {
+        return figure(figure, caption, List.of());
+    }
+
+    /**
+     * A figure, numbered in page order ("Figure 3."), with its caption, links to its PNG and SVG files
+     * and to the data files it is drawn from ({@code data}: CSV, JSON, .npy beside the page; links are
+     * relative to the page's folder when written with {@link #write(Path)}).
+     */
+    public HtmlReport figure(Figure figure, String caption, List<Path> data) {
         if (figure.svg() == null || !figure.svg().startsWith("<svg")) {
             throw new IllegalArgumentException("figure " + figure.name() + " has no SVG drawing");
         }
-        blocks.add(base -> "<figure id=\"fig-" + escape(figure.name()) + "\">" + figure.svg() + "<figcaption>" + escape(caption)
-                + " (<a href=\"" + escape(link(base, figure.png())) + "\">PNG</a>, <a href=\"" + escape(link(base, figure.svgFile()))
-                + "\">SVG</a>)</figcaption></figure>\n");
+        int number = ++figures;
+        List<Path> files = List.copyOf(data);
+        blocks.add(base -> {
+            StringBuilder h = new StringBuilder("<figure id=\"fig-").append(escape(figure.name())).append("\">").append(figure.svg())
+                    .append("<figcaption><span class=\"fignum\">Figure ").append(number).append(".</span> ").append(escape(caption))
+                    .append(" (<a href=\"").append(escape(link(base, figure.png()))).append("\">PNG</a>, <a href=\"")
+                    .append(escape(link(base, figure.svgFile()))).append("\">SVG</a>)");
+            if (!files.isEmpty()) {
+                h.append(" <span class=\"data\">Data: ").append(anchors(base, files)).append("</span>");
+            }
+            return h.append("</figcaption></figure>\n").toString();
+        });
         return this;
+    }
+
+    /** The number of figures added so far (the next one is numbered one more). */
+    public int figures() {
+        return figures;
+    }
+
+    /** Comma-separated links to files, each labelled with its path relative to the page. */
+    private static String anchors(Path base, List<Path> files) {
+        StringBuilder h = new StringBuilder();
+        for (int i = 0; i < files.size(); i++) {
+            String l = link(base, files.get(i));
+            h.append(i == 0 ? "" : ", ").append("<a href=\"").append(escape(l)).append("\">").append(escape(l)).append("</a>");
+        }
+        return h.toString();
     }
 
     private static String link(Path base, Path file) {
@@ -371,8 +428,11 @@ public final class HtmlReport {
             h.append("<p class=\"live\">live: last updated ").append(escape(STAMP.format(lastUpdated)))
                     .append("; this page reloads every ").append(refreshSeconds).append(" s while the run goes on</p>\n");
         }
-        for (Function<Path, String> b : blocks) {
-            h.append(b.apply(base));
+        for (int i = 0; i < blocks.size(); i++) {
+            if (i == firstSectionBlock && sections.size() >= TOC_MIN_SECTIONS) {
+                h.append(toc());
+            }
+            h.append(blocks.get(i).apply(base));
         }
         return h.append("</body></html>\n").toString();
     }

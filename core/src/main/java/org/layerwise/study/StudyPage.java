@@ -25,12 +25,46 @@ public final class StudyPage {
     private final HtmlReport page;
     private final List<String> skipped = new ArrayList<>();
 
-    /** A page titled {@code title} for the study's folder and settings. */
+    /**
+     * A page titled {@code title} for the study's folder and settings; the title names the preset the
+     * folder's provenance.json records ("... (preset quick)"), so a page never hides which preset it shows.
+     */
     public StudyPage(Study study, String title, StudyFolder folder, StudyConfig config) {
         this.folder = folder;
         this.config = config;
         this.files = study.files();
-        this.page = new HtmlReport(title);
+        this.page = new HtmlReport(titled(title, recordedPreset(folder)));
+    }
+
+    /** "title (preset p)", or the title alone when no preset is recorded. */
+    public static String titled(String title, String preset) {
+        return preset == null ? title : title + " (preset " + preset + ")";
+    }
+
+    /**
+     * The preset named by {@code --preset NAME} on the command line that the folder's provenance.json
+     * records, or null (no --preset, or no readable provenance.json).
+     */
+    public static String recordedPreset(StudyFolder folder) {
+        Path prov = folder.file(StudyFolder.PROVENANCE);
+        if (!Files.isRegularFile(prov)) {
+            return null;
+        }
+        JsonNode cmd;
+        try {
+            cmd = Json.read(prov).path("command_line");
+        } catch (RuntimeException e) {
+            return null;
+        }
+        for (int i = 0; i + 1 < cmd.size(); i++) {
+            if (cmd.get(i).asText().equals("--preset")) {
+                return cmd.get(i + 1).asText();
+            }
+            if (cmd.get(i).asText().startsWith("--preset=")) {
+                return cmd.get(i).asText().substring("--preset=".length());
+            }
+        }
+        return null;
     }
 
     /** The page, for the study's own blocks between the title and the frame's ending. */
@@ -43,10 +77,13 @@ public final class StudyPage {
         return files.plots(folder.dir());
     }
 
-    /** Adds a figure with its caption; a figure that could not be drawn (null) is left out. */
-    public StudyPage figure(Figure f, String caption) {
+    /**
+     * Adds a figure with its caption and the data files it is drawn from (linked beside it); a figure
+     * that could not be drawn (null) is left out.
+     */
+    public StudyPage figure(Figure f, String caption, Path... data) {
         if (f != null) {
-            page.figure(f, caption);
+            page.figure(f, caption, List.of(data));
         }
         return this;
     }

@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.layerwise.io.Json;
 import org.layerwise.report.HtmlReport.Source;
 import org.layerwise.study.Presets;
 import org.layerwise.study.StudyFolder;
+import org.layerwise.study.StudyPage;
 
 /**
  * What an ELR study page tests, for the heading at its top: the paper's claim (or the toolkit's
@@ -45,7 +45,7 @@ record StudyClaim(List<Source> sources, List<String> claims, String none) {
      * the command line named none, or "Preset: not recorded" without a readable provenance.json.
      */
     static String settingsLine(ElrStudy study, ElrConfig config, StudyFolder folder) {
-        String preset = recordedPreset(folder);
+        String preset = StudyPage.recordedPreset(folder);
         if (preset == null) {
             return Files.isRegularFile(folder.file(StudyFolder.PROVENANCE))
                     ? "Settings: custom (no --preset on the recorded command line); the settings are listed under Provenance."
@@ -58,25 +58,6 @@ record StudyClaim(List<Source> sources, List<String> claims, String none) {
         List<String> changed = changed(p, config.asMap());
         return "Preset: " + preset + " (" + p.description() + ")" + (changed.isEmpty() ? "; no setting of the preset changed."
                 : "; changed: " + String.join(", ", changed) + ".");
-    }
-
-    /** The preset named by {@code --preset NAME} on the command line of provenance.json, or null. */
-    static String recordedPreset(StudyFolder folder) {
-        if (!Files.isRegularFile(folder.file(StudyFolder.PROVENANCE))) {
-            return null;
-        }
-        JsonNode cmd;
-        try {
-            cmd = Json.read(folder.file(StudyFolder.PROVENANCE)).path("command_line");
-        } catch (RuntimeException e) {
-            return null;
-        }
-        for (int i = 0; i + 1 < cmd.size(); i++) {
-            if (cmd.get(i).asText().equals("--preset")) {
-                return cmd.get(i + 1).asText();
-            }
-        }
-        return null;
     }
 
     /** "steps 60 (preset 200)" for each setting of the preset that the config holds with another value. */

@@ -56,12 +56,13 @@ public final class StudyPage {
         } catch (RuntimeException e) {
             return null;
         }
-        for (int i = 0; i + 1 < cmd.size(); i++) {
-            if (cmd.get(i).asText().equals("--preset")) {
+        for (int i = 0; i < cmd.size(); i++) {
+            String word = cmd.get(i).asText();
+            if (word.equals("--preset") && i + 1 < cmd.size()) {
                 return cmd.get(i + 1).asText();
             }
-            if (cmd.get(i).asText().startsWith("--preset=")) {
-                return cmd.get(i).asText().substring("--preset=".length());
+            if (word.startsWith("--preset=")) {
+                return word.substring("--preset=".length());
             }
         }
         return null;

@@ -109,19 +109,43 @@ class HtmlReportTest {
                 .note(HtmlReport.Source.INFERRED, "our rule").section("Runs").paragraph("p").provenance("beside", "{}", "{\"a\": 1}").html();
         assertTrue(html.startsWith("<!DOCTYPE html>"));
         assertEquals(1, count(html, "<h1>"));
-        assertEquals(3, count(html, "<h2>"), "Exponents, Runs, Provenance");
-        assertTrue(html.indexOf("class=\"verdict\"") < html.indexOf("<h2>Exponents</h2>"), "the verdict comes first");
-        assertEquals(3, count(html, "<li>"));
+        assertEquals(3, count(html, "<h2 "), "Exponents, Runs, Provenance");
+        assertTrue(html.indexOf("class=\"verdict\"") < html.indexOf(">Exponents</h2>"), "the verdict comes first");
+        assertEquals(3 + 3, count(html, "<li>"), "three bullets, three entries of the contents");
         assertTrue(html.contains("<th class=\"r\">L</th><th class=\"l\">stopped</th><th class=\"r\">loss</th>"), "numeric columns right-aligned");
         assertTrue(html.contains("<td class=\"r\">1.250e-05</td>") && html.contains("<td class=\"r\">–</td>")
                 && html.contains("<td class=\"r\">0.5000</td>"), "numbers formatted");
         assertTrue(html.contains("<span class=\"tag tag-inferred\">[inferred]</span>our rule"));
         assertEquals(2, count(html, "<pre>"), "provenance documents");
-        assertTrue(html.indexOf("<h2>Provenance</h2>") < html.indexOf("<pre>{}</pre>"));
+        assertTrue(html.indexOf(">Provenance</h2>") < html.indexOf("<pre>{}</pre>"));
         assertTrue(html.trim().endsWith("</html>"));
         t.align(1, HtmlReport.Align.RIGHT);
         assertTrue(new HtmlReport("x").table(t).html().contains("<th class=\"r\">stopped</th>"));
         assertThrows(IllegalArgumentException.class, () -> t.row(1, 2));
+    }
+
+    @Test
+    void contentsFigureNumbersAndDataLinks() throws Exception {
+        Path plots = Files.createDirectories(dir.resolve("plots"));
+        Figure f = new Figure("a", "<svg/>", plots.resolve("a.png"), plots.resolve("a.svg"), 10, 10);
+        Figure g = new Figure("b", "<svg/>", plots.resolve("b.png"), plots.resolve("b.svg"), 10, 10);
+        HtmlReport page = new HtmlReport("t").verdict("v", List.of()).section("One").figure(f, "first").section("Two & more")
+                .figure(g, "second", List.of(dir.resolve("runs/L3/loss.csv"), dir.resolve("summary.json"))).section("Three");
+        page.write(dir.resolve("report.html"));
+        String html = Files.readString(dir.resolve("report.html"));
+        int toc = html.indexOf("<nav class=\"toc\">");
+        assertTrue(toc > html.indexOf("class=\"verdict\"") && toc < html.indexOf("<h2 "), "the contents stand before the first section");
+        assertTrue(html.contains("<li><a href=\"#sec-2\">Two &amp; more</a></li>") && html.contains("<h2 id=\"sec-2\">Two &amp; more</h2>"),
+                "each entry links to its section");
+        assertEquals(3, count(html, "<li><a href=\"#sec-"));
+        assertTrue(html.contains("<span class=\"fignum\">Figure 1.</span> first") && html.contains("<span class=\"fignum\">Figure 2.</span> second"),
+                "figures numbered in page order");
+        assertEquals(1, count(html, "Data: "), "only the figure given data files links them");
+        assertTrue(html.contains("Data: <a href=\"runs/L3/loss.csv\">runs/L3/loss.csv</a>, <a href=\"summary.json\">summary.json</a>"),
+                "data links relative to the page");
+        assertEquals(2, page.figures());
+        String short2 = new HtmlReport("t").section("One").section("Two").html();
+        assertFalse(short2.contains("<nav"), "no contents for a page of two sections");
     }
 
     @Test

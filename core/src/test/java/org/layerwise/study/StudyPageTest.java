@@ -25,9 +25,9 @@ class StudyPageTest {
         Path file = page.write("one folder per run under depths/");
         assertEquals(dir.resolve(StudyFiles.REPORT), file);
         String html = Files.readString(file);
-        assertTrue(html.indexOf("the study's own block") < html.indexOf("<h2>Not drawn</h2>"), "the study's blocks come first");
+        assertTrue(html.indexOf("the study's own block") < html.indexOf(">Not drawn</h2>"), "the study's blocks come first");
         assertTrue(html.contains("The loss curve of run r1: truncated"), html);
-        assertTrue(html.indexOf("<h2>Not drawn</h2>") < html.indexOf("<h2>Provenance</h2>"));
+        assertTrue(html.indexOf(">Not drawn</h2>") < html.indexOf(">Provenance</h2>"));
         assertTrue(html.contains("Files beside this report: config.json, provenance.json, summary.json, metrics.csv, fits.csv, trend_noise.csv,"
                 + " plots/, and one folder per run under depths/."), "the shared files, then the study's own: " + html);
         assertTrue(html.contains("<pre>layerwise report &#39;" + dir.toAbsolutePath().normalize() + "&#39;</pre>"), "the regenerate command, quoted");
@@ -37,6 +37,6 @@ class StudyPageTest {
         Files.writeString(dir.resolve(StudyFolder.PROVENANCE), "{not json");
         StudyPage again = new StudyPage(ScalingStudy.INSTANCE, "A title", new StudyFolder(dir), cfg);
         String html2 = Files.readString(again.write("runs"));
-        assertTrue(html2.contains("<h2>Not drawn</h2>") && html2.contains("provenance.json: "), html2);
+        assertTrue(html2.contains(">Not drawn</h2>") && html2.contains("provenance.json: "), html2);
     }
 }

@@ -23,23 +23,24 @@ final class AxisTicks {
     /**
      * Ticks for a log-scaled axis showing data values [lo, hi].
      *
-     * @param position maps a data value to the axis' own coordinate (identity for a LogAxis, log10 for
-     *                 an axis that runs over exponents)
+     * @param onlyGiven label the given values only ({@link LogTicks#givenOnly}), not round ones
+     * @param position  maps a data value to the axis' own coordinate (identity for a LogAxis, log10 for
+     *                  an axis that runs over exponents)
      */
     static List<NumberTick> logTicks(ValueAxis axis, Graphics2D g2, Rectangle2D area, RectangleEdge edge, double lo, double hi,
-                                     double[] given, DoubleUnaryOperator position) {
+                                     double[] given, boolean onlyGiven, DoubleUnaryOperator position) {
         boolean horizontal = RectangleEdge.isTopOrBottom(edge);
         FontMetrics fm = g2.getFontMetrics(axis.getTickLabelFont());
         double length = horizontal ? area.getWidth() : area.getHeight();
         double gap = fm.getHeight() * 0.8;
         int max = (int) Math.max(3, horizontal ? length / (fm.charWidth('0') * 7) : length / (fm.getHeight() * 1.6));
-        LogTicks.Ticks ticks = LogTicks.ticks(lo, hi, max, given);
+        LogTicks.Ticks ticks = onlyGiven ? LogTicks.givenOnly(lo, hi, max, given) : LogTicks.ticks(lo, hi, max, given);
         for (int tries = 0; tries < 12 && max > 3; tries++) {
             if (!overlapping(ticks, axis, fm, area, edge, horizontal, gap, position)) {
                 break;
             }
             max = Math.min(max, ticks.major().size()) - 1;
-            ticks = LogTicks.ticks(lo, hi, max, given);
+            ticks = onlyGiven ? LogTicks.givenOnly(lo, hi, max, given) : LogTicks.ticks(lo, hi, max, given);
         }
         TextAnchor anchor = edge == RectangleEdge.TOP ? TextAnchor.BOTTOM_CENTER
                 : edge == RectangleEdge.BOTTOM ? TextAnchor.TOP_CENTER

@@ -3,10 +3,10 @@ package org.layerwise.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
-import java.awt.Paint;
 import java.awt.Stroke;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +16,6 @@ import java.util.TreeSet;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;
 import org.jfree.chart.LegendItemCollection;
-import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.block.LengthConstraintType;
@@ -27,7 +26,6 @@ import org.jfree.chart.renderer.PaintScale;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.title.PaintScaleLegend;
-import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -71,6 +69,8 @@ public final class Chart {
     private double[] givenY = new double[0];
     private String keyLabel = "key";
     private boolean keyLog;
+    private boolean keysOnly;
+    private boolean onlyGivenX;
     private int height = 600;
 
     /**
@@ -123,6 +123,15 @@ public final class Chart {
         return this;
     }
 
+    /**
+     * The colour bar of {@link #curve} keys labels the keys themselves only (thinned where they would
+     * crowd), never a round value between them: a bar of depths then names trained depths only. Log keys only.
+     */
+    public Chart labelKeysOnly() {
+        this.keysOnly = true;
+        return this;
+    }
+
     /** A horizontal reference line (e.g. the target loss epsilon), labelled in the legend by its value. */
     public Chart horizontal(double y) {
         return horizontal("reference", y);
@@ -146,6 +155,17 @@ public final class Chart {
     /** Extra labelled ticks on a log x axis, e.g. the trained depths (ignored on a linear axis). */
     public Chart ticksX(double... values) {
         givenX = values.clone();
+        return this;
+    }
+
+    /**
+     * Labelled ticks on a log x axis at these values only, e.g. the trained depths, so the axis never
+     * reads a depth that was not trained: round values get unlabelled marks, and values that would crowd
+     * keep a mark without a label (ignored on a linear axis).
+     */
+    public Chart onlyTicksX(double... values) {
+        givenX = values.clone();
+        onlyGivenX = true;
         return this;
     }
 
@@ -204,7 +224,7 @@ public final class Chart {
             index++;
         }
         r.setLegendItemLabelGenerator((dataset, i) -> names.get(i));
-        XYPlot plot = new XYPlot(data, axis(xLabel, logX, xRange(), givenX), axis(yLabel, logY, yRange(), givenY), r);
+        XYPlot plot = new XYPlot(data, axis(xLabel, logX, xRange(), givenX, onlyGivenX), axis(yLabel, logY, yRange(), givenY, false), r);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setOutlinePaint(new Color(0x888888));
         plot.setDomainGridlinePaint(ChartStyle.GRID);
@@ -285,51 +305,11 @@ public final class Chart {
     }
 
     private PaintScaleLegend colourBar(double[] range) {
-        PaintScale scale = new PaintScale() {
-            @Override
-            public double getLowerBound() {
-                return range[0];
-            }
-
-            @Override
-            public double getUpperBound() {
-                return range[1];
-            }
-
-            @Override
-            public Paint getPaint(double v) {
-                return ColourMap.colour((v - range[0]) / (range[1] - range[0]) * ColourMap.LINE_END);
-            }
-        };
+        PaintScale scale = ColourBar.scale(range, t -> ColourMap.colour(t * ColourMap.LINE_END));
         TreeSet<Double> distinct = new TreeSet<>();
         keyed.forEach(k -> distinct.add(k.key()));
-        double[] given = distinct.size() <= 10 ? distinct.stream().mapToDouble(Double::doubleValue).toArray() : new double[0];
-        return colourBar(scale, keyLabel, keyLog, range, given);
-    }
-
-    /** A vertical colour bar at the right of the plot; its axis runs over colour-scale units. */
-    static PaintScaleLegend colourBar(PaintScale scale, String label, boolean log, double[] range, double[] given) {
-        ValueAxis axis;
-        if (log) {
-            axis = new ExponentAxis(Notation.format(label), range[0], range[1], given);
-        } else {
-            NumberAxis a = new SparseNumberAxis(Notation.format(label));
-            a.setAutoRange(false);
-            a.setRange(range[0], range[1]);
-            axis = a;
-        }
-        ChartStyle.axis(axis);
-        PaintScaleLegend bar = new PaintScaleLegend(scale, axis);
-        bar.setPosition(RectangleEdge.RIGHT);
-        bar.setAxisLocation(AxisLocation.TOP_OR_RIGHT);
-        bar.setStripWidth(16);
-        bar.setSubdivisionCount(256);
-        bar.setStripOutlineVisible(true);
-        bar.setStripOutlinePaint(new Color(0x888888));
-        bar.setAxisOffset(4);
-        bar.setMargin(new RectangleInsets(30, 14, 40, 0));
-        bar.setBackgroundPaint(Color.WHITE);
-        return bar;
+        double[] keys = distinct.stream().mapToDouble(Double::doubleValue).toArray();
+        return ColourBar.vertical(scale, keyLabel, keyLog, range, keysOnly || keys.length <= 10 ? keys : new double[0], keysOnly);
     }
 
     private double[] xRange() {
@@ -385,10 +365,16 @@ public final class Chart {
     }
 
     static ValueAxis axis(String label, boolean log, double[] range, double[] given) {
+        return axis(label, log, range, given, false);
+    }
+
+    /** @param onlyGiven a log axis labels the given values only */
+    static ValueAxis axis(String label, boolean log, double[] range, double[] given, boolean onlyGiven) {
         ValueAxis a;
         if (log) {
             RoundLogAxis l = new RoundLogAxis(Notation.format(label));
             l.setGivenTicks(given);
+            l.setOnlyGivenLabelled(onlyGiven);
             a = l;
         } else {
             NumberAxis n = new SparseNumberAxis(Notation.format(label));
@@ -415,7 +401,40 @@ public final class Chart {
     public Figure saveFigure(Path dir, String name) {
         JFreeChart chart = build();
         int h = height + extraLegendHeight(chart);
-        return ChartStyle.save(chart, dir, name, ChartStyle.WIDTH, h, s -> s);
+        return ChartStyle.save(chart, dir, name, ChartStyle.WIDTH, h, s -> s, this::placeHover);
+    }
+
+    /** Most hover targets along one line or curve (evenly spaced, both ends included): a value every few pixels is enough. */
+    static final int LINE_TARGETS = 60;
+    /** Most hover targets of one series of markers. */
+    static final int MARKER_TARGETS = 500;
+
+    /**
+     * The values under the pointer, once the chart is laid out in {@code area}: one target per marker
+     * ("runs: depth L = 45, β = 0.71") and up to {@value #LINE_TARGETS} along each line or keyed curve
+     * ("depth L = 291: epoch = 300, loss = 0.034").
+     */
+    void placeHover(JFreeChart chart, Rectangle2D area, HoverLayer layer) {
+        XYPlot plot = chart.getXYPlot();
+        String xq = HoverLayer.quantity(xLabel);
+        String yq = HoverLayer.quantity(yLabel);
+        for (Keyed k : keyed) {
+            String head = HoverLayer.quantity(keyLabel) + " = " + HoverLayer.number(k.key()) + ": ";
+            targets(plot, area, layer, k.x(), k.y(), LINE_TARGETS, 4, head, xq, yq);
+        }
+        for (Series s : series) {
+            String head = Notation.format(s.name()) + ": ";
+            targets(plot, area, layer, s.x(), s.y(), s.markers() ? MARKER_TARGETS : LINE_TARGETS, s.markers() ? 6 : 4, head, xq, yq);
+        }
+    }
+
+    private void targets(XYPlot plot, Rectangle2D area, HoverLayer layer, double[] x, double[] y, int most, double radius, String head,
+                         String xq, String yq) {
+        int[] drawable = java.util.stream.IntStream.range(0, Math.min(x.length, y.length)).filter(i -> usable(x[i], y[i])).toArray();
+        for (int j : HoverLayer.spread(drawable.length, most)) {
+            int i = drawable[j];
+            layer.dataPoint(plot, area, x[i], y[i], radius, head + xq + " = " + HoverLayer.number(x[i]) + ", " + yq + " = " + HoverLayer.number(y[i]));
+        }
     }
 
     /** How much taller than two rows the legend is at the drawing width. */

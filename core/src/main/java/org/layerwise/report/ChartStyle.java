@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.title.TextTitle;
@@ -69,11 +70,16 @@ final class ChartStyle {
         return chart;
     }
 
+    /** Antialiased shapes and text, as every PNG of the instruments is drawn. */
+    static void smooth(java.awt.Graphics2D g) {
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    }
+
     static BufferedImage png(JFreeChart chart, int w, int h, org.jfree.chart.ChartRenderingInfo info) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         var g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        smooth(g);
         chart.draw(g, new Rectangle(w, h), info);
         g.dispose();
         return img;
@@ -84,12 +90,33 @@ final class ChartStyle {
      * clip-path ids so several figures can be inlined in one page without clashing.
      */
     static String svg(JFreeChart chart, String name, int w, int h) {
+        return svg(chart, name, w, h, null);
+    }
+
+    /** As {@link #svg(JFreeChart, String, int, int)}, with {@code hover}'s targets (may be null) laid over the chart. */
+    static String svg(JFreeChart chart, String name, int w, int h, Hover hover) {
+        SVGGraphics2D svg = canvas(name, w, h);
+        ChartRenderingInfo info = new ChartRenderingInfo(null); // the data area only, no entity per item
+        chart.draw(svg, new Rectangle(w, h), info);
+        HoverLayer layer = new HoverLayer();
+        if (hover != null) {
+            hover.place(chart, info.getPlotInfo().getDataArea(), layer);
+        }
+        return HoverLayer.into(svg.getSVGElement(null, true, new ViewBox(0, 0, w, h), null, null), layer.markup());
+    }
+
+    /** An SVG canvas with the instruments' fonts and precision; {@code name} prefixes its clip-path ids. */
+    static SVGGraphics2D canvas(String name, int w, int h) {
         SVGGraphics2D svg = new SVGGraphics2D(w, h);
         svg.setDefsKeyPrefix(name.replaceAll("[^A-Za-z0-9_-]", "_") + "-");
         svg.setFontFunction(family -> SVG_FAMILY);
         svg.setGeomDoubleConverter(ChartStyle::twoDecimals);
-        chart.draw(svg, new Rectangle(w, h));
-        return svg.getSVGElement(null, true, new ViewBox(0, 0, w, h), null, null);
+        return svg;
+    }
+
+    /** Places hover targets over a chart once it is drawn, from the plot's data area in drawing pixels. */
+    interface Hover {
+        void place(JFreeChart chart, java.awt.geom.Rectangle2D dataArea, HoverLayer layer);
     }
 
     /** Coordinates to 0.01 px: finer is invisible and makes curves with many points needlessly large. */
@@ -100,11 +127,20 @@ final class ChartStyle {
 
     /** Writes {@code name}.png and {@code name}.svg into dir. */
     static Figure save(JFreeChart chart, Path dir, String name, int w, int h, java.util.function.UnaryOperator<String> svgEdit) {
+        return save(chart, dir, name, w, h, svgEdit, null);
+    }
+
+    /** As above, with hover targets (may be null) over the SVG; the PNG is the same. */
+    static Figure save(JFreeChart chart, Path dir, String name, int w, int h, java.util.function.UnaryOperator<String> svgEdit, Hover hover) {
         BufferedImage img = png(chart, w, h, null);
+        return write(img, svgEdit.apply(svg(chart, name, w, h, hover)), dir, name, w, h);
+    }
+
+    /** Writes a drawn figure's PNG and SVG text as {@code name}.png and {@code name}.svg into dir. */
+    static Figure write(BufferedImage img, String text, Path dir, String name, int w, int h) {
         Path png = dir.resolve(name + ".png");
         Path svgFile = dir.resolve(name + ".svg");
         AtomicFiles.write(png, out -> ImageIO.write(img, "png", out));
-        String text = svgEdit.apply(svg(chart, name, w, h));
         AtomicFiles.write(svgFile, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
         return new Figure(name, text, png, svgFile, w, h);
     }

@@ -3,10 +3,16 @@ package org.layerwise.report;
 import java.awt.Color;
 
 /**
- * Viridis, the perceptually uniform sequential colour map of matplotlib (Smith and van der Walt,
- * released into the public domain, CC0): 256 sRGB colours, read by linear interpolation.
- * Lightness rises steadily from dark violet (0) to yellow (1), so order survives greyscale printing
- * and colour-vision deficiency.
+ * The instruments' colour maps, read by linear interpolation in sRGB.
+ *
+ * <p>Sequential ({@link #rgb}): viridis, the perceptually uniform map of matplotlib (Smith and van der
+ * Walt, released into the public domain, CC0), 256 colours. Lightness rises steadily from dark violet (0)
+ * to yellow (1), so order survives greyscale printing and colour-vision deficiency. For values of one sign.
+ *
+ * <p>Diverging ({@link #divergingRgb}): ColorBrewer's 11-class RdBu (Cynthia Brewer, Apache-2.0 style
+ * licence), reversed so that 0 is dark blue, 0.5 near-white and 1 dark red; matplotlib's "RdBu_r". For
+ * values of both signs, drawn over a range symmetric about 0 so that white is 0, blue negative, red
+ * positive, and equal magnitudes get equal lightness.
  */
 public final class ColourMap {
     /** The colour of a missing value (NaN, or non-positive on a log scale): a neutral mid grey. */
@@ -50,27 +56,50 @@ public final class ColourMap {
         0xece51b, 0xefe51c, 0xf1e51d, 0xf4e61e, 0xf6e620, 0xf8e621, 0xfbe723, 0xfde725
     };
 
+    /** RdBu of ColorBrewer (11 classes), from blue (negative) through near-white to red (positive). */
+    private static final int[] BLUE_WHITE_RED = {
+        0x053061, 0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7, 0xfddbc7, 0xf4a582, 0xd6604d, 0xb2182b, 0x67001f
+    };
+
     private ColourMap() {
     }
 
     /** The packed 0xRRGGBB colour at t in [0, 1] (clamped); {@link #MISSING} for NaN. */
     public static int rgb(double t) {
-        if (Double.isNaN(t)) {
-            return MISSING.getRGB() & 0xffffff;
-        }
-        double x = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
-        int i = Math.min((int) x, VIRIDIS.length - 2);
-        double f = x - i;
-        int a = VIRIDIS[i];
-        int b = VIRIDIS[i + 1];
-        int r = (int) Math.round((a >> 16 & 0xff) * (1 - f) + (b >> 16 & 0xff) * f);
-        int g = (int) Math.round((a >> 8 & 0xff) * (1 - f) + (b >> 8 & 0xff) * f);
-        int bl = (int) Math.round((a & 0xff) * (1 - f) + (b & 0xff) * f);
-        return r << 16 | g << 8 | bl;
+        return interpolate(VIRIDIS, t);
     }
 
     /** The colour at t in [0, 1] (clamped); {@link #MISSING} for NaN. */
     public static Color colour(double t) {
         return new Color(rgb(t));
+    }
+
+    /**
+     * The packed 0xRRGGBB colour of the diverging map at t in [0, 1] (clamped): blue below 0.5, near-white
+     * (0xf7f7f7) at 0.5, red above; {@link #MISSING} for NaN. Map a value v of the range [-m, m] to
+     * t = (v / m + 1) / 2.
+     */
+    public static int divergingRgb(double t) {
+        return interpolate(BLUE_WHITE_RED, t);
+    }
+
+    /** The colour of the diverging map at t in [0, 1] (clamped); {@link #MISSING} for NaN. */
+    public static Color divergingColour(double t) {
+        return new Color(divergingRgb(t));
+    }
+
+    private static int interpolate(int[] table, double t) {
+        if (Double.isNaN(t)) {
+            return MISSING.getRGB() & 0xffffff;
+        }
+        double x = Math.min(1, Math.max(0, t)) * (table.length - 1);
+        int i = Math.min((int) x, table.length - 2);
+        double f = x - i;
+        int a = table[i];
+        int b = table[i + 1];
+        int r = (int) Math.round((a >> 16 & 0xff) * (1 - f) + (b >> 16 & 0xff) * f);
+        int g = (int) Math.round((a >> 8 & 0xff) * (1 - f) + (b >> 8 & 0xff) * f);
+        int bl = (int) Math.round((a & 0xff) * (1 - f) + (b & 0xff) * f);
+        return r << 16 | g << 8 | bl;
     }
 }

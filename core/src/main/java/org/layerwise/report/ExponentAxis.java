@@ -16,10 +16,17 @@ final class ExponentAxis extends NumberAxis {
     private static final long serialVersionUID = 1L;
 
     private final double[] given;
+    private final boolean onlyGiven;
 
     ExponentAxis(String label, double log10Lo, double log10Hi, double[] given) {
+        this(label, log10Lo, log10Hi, given, false);
+    }
+
+    /** @param onlyGiven label the given values only ({@link LogTicks#givenOnly}) */
+    ExponentAxis(String label, double log10Lo, double log10Hi, double[] given, boolean onlyGiven) {
         super(label);
         this.given = given.clone();
+        this.onlyGiven = onlyGiven;
         setAutoRange(false);
         setRange(log10Lo, log10Hi);
         setMinorTickMarksVisible(true);
@@ -30,6 +37,6 @@ final class ExponentAxis extends NumberAxis {
     @SuppressWarnings("rawtypes")
     public List refreshTicks(Graphics2D g2, AxisState state, Rectangle2D dataArea, RectangleEdge edge) {
         return AxisTicks.logTicks(this, g2, dataArea, edge, Math.pow(10, getLowerBound()), Math.pow(10, getUpperBound()),
-                given, Math::log10);
+                given, onlyGiven, Math::log10);
     }
 }

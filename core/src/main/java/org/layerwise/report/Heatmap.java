@@ -8,8 +8,6 @@ import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.AbstractXYAnnotation;
@@ -24,7 +22,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * An instrument: draws a stored matrix (rows x columns, e.g. layer x step) as an image on the viridis
- * colour map, with axes and a colour bar that tick at round values. Computes nothing but what drawing needs.
+ * colour map, or for values of both signs on a diverging map centred on 0 ({@link #diverging()}), with
+ * axes and a colour bar that tick at round values. Computes nothing but what drawing needs.
  *
  * <p>Row r is drawn at height {@code rows[r]} (lowest at the bottom), column c at {@code columns[c]};
  * each cell reaches halfway to its neighbours (in log units on a log axis). The colour scale is linear
@@ -39,7 +38,10 @@ import org.jfree.data.xy.XYSeriesCollection;
  * is missing.
  *
  * <p>Files: a PNG, and an SVG whose axes and labels are vector text but whose cells are one embedded
- * base64 PNG {@code <image>} (drawn with {@code image-rendering: pixelated}, so cells stay sharp).
+ * base64 PNG {@code <image>} (drawn with {@code image-rendering: pixelated}, so cells stay sharp). Over
+ * the image, the SVG holds the values under the pointer ({@link HoverLayer}): one target per cell
+ * ("layer k = 12, epoch = 300: Aₖ[0,0] = 0.034") up to {@value #CELL_TARGETS} cells, else one per row
+ * (its range of values and its last value).
  */
 public final class Heatmap {
     private final String title;
@@ -53,6 +55,7 @@ public final class Heatmap {
     private boolean logY;
     private String colourLabel = "value";
     private boolean logColour;
+    private boolean diverging;
     private double[] colourRange;
     private double[] givenX = new double[0];
     private double[] givenY = new double[0];
@@ -124,6 +127,17 @@ public final class Heatmap {
     public Heatmap colourScale(String label, boolean log) {
         this.colourLabel = label;
         this.logColour = log;
+        this.cachedMeans = null;
+        return this;
+    }
+
+    /**
+     * Colours on the diverging map ({@link ColourMap#divergingRgb}: blue negative, near-white 0, red
+     * positive) over a range symmetric about 0, ±max|v| unless {@link #colourRange} sets another; for
+     * values that take both signs (weight entries), so that white always means 0. Linear colour scale only.
+     */
+    public Heatmap diverging() {
+        this.diverging = true;
         this.cachedMeans = null;
         return this;
     }
@@ -212,6 +226,10 @@ public final class Heatmap {
             }
             lo = colourRange[0];
             hi = colourRange[1];
+        } else if (diverging && lo <= hi) {
+            double m = Math.max(Math.abs(lo), Math.abs(hi));
+            lo = -m;
+            hi = m;
         }
         if (lo > hi) {
             return new double[] {0, 1, missing};
@@ -224,182 +242,16 @@ public final class Heatmap {
         return new double[] {a, b, missing};
     }
 
-    /** Cell edges in axis units (log10 on a log axis): halfway between neighbouring centres. */
-    static double[] edges(double[] centres) {
-        int n = centres.length;
-        double[] e = new double[n + 1];
-        if (n == 1) {
-            e[0] = centres[0] - 0.5;
-            e[1] = centres[0] + 0.5;
-            return e;
-        }
-        for (int i = 1; i < n; i++) {
-            e[i] = (centres[i - 1] + centres[i]) / 2;
-        }
-        e[0] = centres[0] - (centres[1] - centres[0]) / 2;
-        e[n] = centres[n - 1] + (centres[n - 1] - centres[n - 2]) / 2;
-        return e;
-    }
-
-    private static double[] axisUnits(double[] c, boolean log) {
-        double[] u = c.clone();
-        if (log) {
-            for (int i = 0; i < u.length; i++) {
-                u[i] = Math.log10(u[i]);
-            }
-        }
-        return u;
-    }
-
-    /** One raster cell per matrix cell where the axis is linear, evenly spaced and not finer than the screen. */
-    private static int rasterSize(double[] centres, boolean log, int pixels) {
-        if (log || centres.length > pixels) {
-            return pixels;
-        }
-        double step = centres.length > 1 ? centres[1] - centres[0] : 1;
-        for (int i = 1; i < centres.length; i++) {
-            if (Math.abs(centres[i] - centres[i - 1] - step) > 1e-9 * Math.abs(step)) {
-                return pixels;
-            }
-        }
-        return centres.length;
-    }
-
-    /**
-     * The matrix averaged onto an outRows x outCols raster (row 0 = lowest row coordinate), in
-     * colour-scale units; NaN where every covered cell is missing. Centres and ranges are in axis units.
-     */
-    static double[][] downsample(double[][] values, double[] rowCentres, double[] colCentres, double[] rowRange, double[] colRange,
-                                 boolean logColour, int outRows, int outCols) {
-        int[] rowPixel = pixelOfCell(rowCentres, rowRange, outRows);
-        int[] colPixel = pixelOfCell(colCentres, colRange, outCols);
-        int[] rowFill = cellOfEmptyPixel(rowCentres, rowRange, outRows, rowPixel);
-        int[] colFill = cellOfEmptyPixel(colCentres, colRange, outCols, colPixel);
-        List<List<Integer>> filledRowsOf = new ArrayList<>();
-        for (int r = 0; r < rowCentres.length; r++) {
-            filledRowsOf.add(new ArrayList<>());
-        }
-        for (int p = 0; p < outRows; p++) {
-            if (rowFill[p] >= 0) {
-                filledRowsOf.get(rowFill[p]).add(p);
-            }
-        }
-        double[][] sum = new double[outRows][outCols];
-        int[][] count = new int[outRows][outCols];
-        // rows are reduced to per-pixel column sums in parallel blocks, then added to their target pixel rows in order
-        int block = 64;
-        double[][] rowSum = new double[block][outCols];
-        int[][] rowCount = new int[block][outCols];
-        for (int start = 0; start < values.length; start += block) {
-            int first = start;
-            int n = Math.min(block, values.length - start);
-            java.util.stream.IntStream.range(0, n).parallel().forEach(b -> {
-                int r = first + b;
-                java.util.Arrays.fill(rowSum[b], 0);
-                java.util.Arrays.fill(rowCount[b], 0);
-                if (rowPixel[r] >= 0 || !filledRowsOf.get(r).isEmpty()) {
-                    reduceRow(values[r], colPixel, colFill, logColour, rowSum[b], rowCount[b]);
-                }
-            });
-            for (int b = 0; b < n; b++) {
-                int r = first + b;
-                List<Integer> targets = new ArrayList<>(filledRowsOf.get(r));
-                if (rowPixel[r] >= 0) {
-                    targets.add(rowPixel[r]);
-                }
-                for (int target : targets) {
-                    for (int p = 0; p < outCols; p++) {
-                        sum[target][p] += rowSum[b][p];
-                        count[target][p] += rowCount[b][p];
-                    }
-                }
-            }
-        }
-        double[][] mean = new double[outRows][outCols];
-        for (int i = 0; i < outRows; i++) {
-            for (int j = 0; j < outCols; j++) {
-                mean[i][j] = count[i][j] == 0 ? Double.NaN : sum[i][j] / count[i][j];
-            }
-        }
-        return mean;
-    }
-
-    /** One matrix row summed per raster column (in colour-scale units), missing values skipped. */
-    private static void reduceRow(double[] row, int[] colPixel, int[] colFill, boolean log, double[] sum, int[] count) {
-        for (int c = 0; c < row.length; c++) {
-            int p = colPixel[c];
-            if (p >= 0) {
-                double u = units(row[c], log);
-                if (u == u) {
-                    sum[p] += u;
-                    count[p]++;
-                }
-            }
-        }
-        for (int p = 0; p < colFill.length; p++) {
-            if (colFill[p] >= 0) {
-                double u = units(row[colFill[p]], log);
-                if (u == u) {
-                    sum[p] = u;
-                    count[p] = 1;
-                }
-            }
-        }
-    }
-
-    private static final double INV_LN10 = 1 / Math.log(10);
-
-    /** Math.log (a JIT intrinsic) scaled, rather than Math.log10: this runs once per matrix cell. */
-    private static double units(double v, boolean log) {
-        if (!Double.isFinite(v) || (log && v <= 0)) {
-            return Double.NaN;
-        }
-        return log ? Math.log(v) * INV_LN10 : v;
-    }
-
-    /** The raster pixel each cell centre falls in, or -1 outside the range. */
-    private static int[] pixelOfCell(double[] centres, double[] range, int pixels) {
-        int[] p = new int[centres.length];
-        double scale = pixels / (range[1] - range[0]);
-        for (int i = 0; i < centres.length; i++) {
-            double x = (centres[i] - range[0]) * scale;
-            p[i] = x >= 0 && x < pixels ? (int) x : (x == pixels ? pixels - 1 : -1);
-        }
-        return p;
-    }
-
-    /** For pixels that no cell centre falls in, the cell whose extent covers the pixel's centre; -1 for the others. */
-    private static int[] cellOfEmptyPixel(double[] centres, double[] range, int pixels, int[] pixelOfCell) {
-        boolean[] hit = new boolean[pixels];
-        for (int p : pixelOfCell) {
-            if (p >= 0) {
-                hit[p] = true;
-            }
-        }
-        double[] e = edges(centres);
-        int[] fill = new int[pixels];
-        for (int p = 0; p < pixels; p++) {
-            fill[p] = -1;
-            if (!hit[p]) {
-                double x = range[0] + (p + 0.5) * (range[1] - range[0]) / pixels;
-                int i = java.util.Arrays.binarySearch(e, x);
-                int cell = i >= 0 ? Math.min(i, centres.length - 1) : -i - 2;
-                fill[p] = cell >= 0 && cell < centres.length ? cell : -1;
-            }
-        }
-        return fill;
-    }
-
     /** The raster as an image (top row = highest row coordinate), cached for the PNG and SVG of one size. */
     private BufferedImage raster(int pixelRows, int pixelCols, double[] colour) {
-        double[] rowUnits = axisUnits(rows, logY);
-        double[] colUnits = axisUnits(columns, logX);
-        double[] rowEdges = edges(rowUnits);
-        double[] colEdges = edges(colUnits);
-        int outRows = rasterSize(rowUnits, logY, Math.max(1, pixelRows));
-        int outCols = rasterSize(colUnits, logX, Math.max(1, pixelCols));
+        double[] rowUnits = HeatmapRaster.axisUnits(rows, logY);
+        double[] colUnits = HeatmapRaster.axisUnits(columns, logX);
+        double[] rowEdges = HeatmapRaster.edges(rowUnits);
+        double[] colEdges = HeatmapRaster.edges(colUnits);
+        int outRows = HeatmapRaster.rasterSize(rowUnits, logY, Math.max(1, pixelRows));
+        int outCols = HeatmapRaster.rasterSize(colUnits, logX, Math.max(1, pixelCols));
         if (cachedMeans == null || cachedRows != outRows || cachedCols != outCols) {
-            cachedMeans = downsample(values, rowUnits, colUnits, new double[] {rowEdges[0], rowEdges[rowEdges.length - 1]},
+            cachedMeans = HeatmapRaster.downsample(values, rowUnits, colUnits, new double[] {rowEdges[0], rowEdges[rowEdges.length - 1]},
                     new double[] {colEdges[0], colEdges[colEdges.length - 1]}, logColour, outRows, outCols);
             cachedRows = outRows;
             cachedCols = outCols;
@@ -408,7 +260,8 @@ public final class Heatmap {
         for (int i = 0; i < outRows; i++) {
             for (int j = 0; j < outCols; j++) {
                 double m = cachedMeans[i][j];
-                img.setRGB(j, outRows - 1 - i, ColourMap.rgb(m == m ? (m - colour[0]) / (colour[1] - colour[0]) : Double.NaN));
+                double t = m == m ? (m - colour[0]) / (colour[1] - colour[0]) : Double.NaN;
+                img.setRGB(j, outRows - 1 - i, diverging ? ColourMap.divergingRgb(t) : ColourMap.rgb(t));
             }
         }
         return img;
@@ -470,13 +323,16 @@ public final class Heatmap {
     }
 
     private double[] dataRange(double[] centres, boolean log) {
-        double[] e = edges(axisUnits(centres, log));
+        double[] e = HeatmapRaster.edges(HeatmapRaster.axisUnits(centres, log));
         double lo = e[0];
         double hi = e[e.length - 1];
         return log ? new double[] {Math.pow(10, lo), Math.pow(10, hi)} : new double[] {lo, hi};
     }
 
     JFreeChart build() {
+        if (diverging && logColour) {
+            throw new IllegalStateException("a diverging colour map is centred on 0, which a log colour scale cannot show");
+        }
         double[] colour = colourUnitsRange();
         ValueAxis x = Chart.axis(logLabel(xLabel, logX), logX, dataRange(columns, logX), givenX);
         ValueAxis y = Chart.axis(logLabel(yLabel, logY), logY, dataRange(rows, logY), givenY);
@@ -502,23 +358,9 @@ public final class Heatmap {
             sub = sub.isBlank() ? grey : sub + "; " + grey;
         }
         JFreeChart chart = ChartStyle.chart(title, sub, plot, false);
-        PaintScale scale = new PaintScale() {
-            @Override
-            public double getLowerBound() {
-                return colour[0];
-            }
-
-            @Override
-            public double getUpperBound() {
-                return colour[1];
-            }
-
-            @Override
-            public Paint getPaint(double v) {
-                return ColourMap.colour((v - colour[0]) / (colour[1] - colour[0]));
-            }
-        };
-        chart.addSubtitle(Chart.colourBar(scale, logLabel(colourLabel, logColour), logColour, new double[] {colour[0], colour[1]}, new double[0]));
+        PaintScale scale = ColourBar.scale(new double[] {colour[0], colour[1]}, t -> diverging ? ColourMap.divergingColour(t) : ColourMap.colour(t));
+        chart.addSubtitle(ColourBar.vertical(scale, logLabel(colourLabel, logColour), logColour, new double[] {colour[0], colour[1]}, new double[0],
+                false));
         return chart;
     }
 
@@ -577,6 +419,53 @@ public final class Heatmap {
     /** Writes {@code name}.png and {@code name}.svg (1000 px wide) into dir. */
     public Figure saveFigure(Path dir, String name) {
         return ChartStyle.save(build(), dir, name, ChartStyle.WIDTH, height,
-                s -> s.replace("<image ", "<image style=\"image-rendering:pixelated\" image-rendering=\"optimizeSpeed\" "));
+                s -> s.replace("<image ", "<image style=\"image-rendering:pixelated\" image-rendering=\"optimizeSpeed\" "), this::placeHover);
+    }
+
+    /** Most cells that get a hover target each; a larger matrix gets one per row. */
+    static final int CELL_TARGETS = 20_000;
+
+    /** The values under the pointer, once the map is laid out in {@code area}: per cell, or per row for a large matrix. */
+    private void placeHover(JFreeChart chart, Rectangle2D area, HoverLayer layer) {
+        if (values.length > CELL_TARGETS) {
+            return;
+        }
+        XYPlot plot = chart.getXYPlot();
+        double[] rowEdges = HeatmapRaster.edges(HeatmapRaster.axisUnits(rows, logY));
+        double[] colEdges = HeatmapRaster.edges(HeatmapRaster.axisUnits(columns, logX));
+        String xq = HoverLayer.quantity(xLabel);
+        String yq = HoverLayer.quantity(yLabel);
+        String vq = HoverLayer.quantity(colourLabel);
+        int cols = columns.length;
+        boolean perCell = (long) values.length * cols <= CELL_TARGETS;
+        for (int r = 0; r < values.length; r++) {
+            String row = yq + " = " + (rowNames != null ? rowNames[r] : HoverLayer.number(rows[r]));
+            double y0 = data(rowEdges[r], logY);
+            double y1 = data(rowEdges[r + 1], logY);
+            if (perCell) {
+                for (int c = 0; c < cols; c++) {
+                    layer.dataRect(plot, area, data(colEdges[c], logX), data(colEdges[c + 1], logX), y0, y1,
+                            row + ", " + xq + " = " + HoverLayer.number(columns[c]) + ": " + vq + " = " + HoverLayer.number(values[r][c]));
+                }
+            } else {
+                double lo = Double.POSITIVE_INFINITY;
+                double hi = Double.NEGATIVE_INFINITY;
+                for (double v : values[r]) {
+                    if (Double.isFinite(v)) {
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
+                }
+                String range = lo <= hi ? vq + " from " + HoverLayer.number(lo) + " to " + HoverLayer.number(hi) : "no value";
+                layer.dataRect(plot, area, data(colEdges[0], logX), data(colEdges[cols], logX), y0, y1, row + ": " + range + " over " + xq + " "
+                        + HoverLayer.number(columns[0]) + " to " + HoverLayer.number(columns[cols - 1]) + "; at " + xq + " = "
+                        + HoverLayer.number(columns[cols - 1]) + ": " + HoverLayer.number(values[r][cols - 1]));
+            }
+        }
+    }
+
+    /** An edge in axis units as a data value. */
+    private static double data(double axisUnits, boolean log) {
+        return log ? Math.pow(10, axisUnits) : axisUnits;
     }
 }

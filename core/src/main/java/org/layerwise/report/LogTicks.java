@@ -78,6 +78,29 @@ public final class LogTicks {
         return new Ticks(List.copyOf(major), minor.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
+    /**
+     * Ticks labelled only at given values (for example the trained depths, so an axis over L never reads a
+     * depth that was not trained): given values too close to the previous labelled one lose their label, as
+     * in {@link #ticks}; the round values of {@link #ticks} become unlabelled minor ticks. Where no given
+     * value lies in the range, the round ticks of {@link #ticks}.
+     */
+    public static Ticks givenOnly(double lo, double hi, int maxTicks, double... given) {
+        Ticks all = ticks(lo, hi, maxTicks, given);
+        int max = Math.max(3, maxTicks);
+        double decades = Math.log10(hi) - Math.log10(lo);
+        TreeSet<Double> minor = new TreeSet<>();
+        for (double m : all.minor()) {
+            minor.add(m);
+        }
+        all.major().forEach(t -> minor.add(t.value()));
+        List<Tick> major = mergeGiven(List.of(), given == null ? new double[0] : given, lo, hi, decades / (2.0 * max), minor);
+        if (major.isEmpty()) {
+            return all;
+        }
+        major.forEach(t -> minor.remove(t.value()));
+        return new Ticks(List.copyOf(major), minor.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
     private static List<BigDecimal> roundTicks(double lo, double hi, int max, double decades) {
         if (decades <= 3.5) {
             List<BigDecimal> oneThree = mantissaTicks(lo, hi, new int[] {1, 3}, 1);

@@ -15,6 +15,7 @@ public final class RoundLogAxis extends LogAxis {
     private static final long serialVersionUID = 1L;
 
     private double[] given = new double[0];
+    private boolean onlyGiven;
 
     /** A base-10 log axis with this label; set its range before drawing. */
     public RoundLogAxis(String label) {
@@ -31,9 +32,15 @@ public final class RoundLogAxis extends LogAxis {
         fireChangeEvent();
     }
 
+    /** Labels only the given values (e.g. an axis over depth names trained depths only); round values get unlabelled marks. */
+    public void setOnlyGivenLabelled(boolean only) {
+        onlyGiven = only;
+        fireChangeEvent();
+    }
+
     @Override
     @SuppressWarnings("rawtypes")
     public List refreshTicks(Graphics2D g2, AxisState state, Rectangle2D dataArea, RectangleEdge edge) {
-        return AxisTicks.logTicks(this, g2, dataArea, edge, getLowerBound(), getUpperBound(), given, v -> v);
+        return AxisTicks.logTicks(this, g2, dataArea, edge, getLowerBound(), getUpperBound(), given, onlyGiven, v -> v);
     }
 }

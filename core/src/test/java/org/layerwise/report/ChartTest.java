@@ -150,6 +150,76 @@ class ChartTest {
         assertTrue(Files.size(f.svgFile()) < 1_000_000, "50 x 400 points make " + Files.size(f.svgFile()) + " bytes of SVG");
     }
 
+    /** The depths of the quick preset (3..400, base 1.5): 3, 5, 7, 11, 17, 25, 38, 57, 86, 129, 194, 291. */
+    private static final double[] QUICK_DEPTHS = {3, 5, 7, 11, 17, 25, 38, 57, 86, 129, 194, 291};
+
+    /**
+     * A depth axis labels trained depths only: the review found "30", a depth never trained, on five depth
+     * axes of the quick preset's page (round ticks between given ones); values that would crowd keep an
+     * unlabelled mark.
+     */
+    @Test
+    void aDepthAxisLabelsTrainedDepthsOnly() {
+        double[] y = new double[QUICK_DEPTHS.length];
+        java.util.Arrays.setAll(y, i -> Math.pow(QUICK_DEPTHS[i], -0.7));
+        Chart c = new Chart("t", null, "depth L", "max", true, true).points("runs", QUICK_DEPTHS, y, 0).onlyTicksX(QUICK_DEPTHS);
+        List<String> labels = drawnLabels(c.build(), false);
+        List<String> trained = java.util.Arrays.stream(QUICK_DEPTHS).mapToObj(LogTicks::label).toList();
+        assertTrue(labels.size() >= 6, "most trained depths labelled: " + labels);
+        assertTrue(trained.containsAll(labels), "a label at a depth that was not trained: " + labels);
+        assertTrue(labels.contains("3") && labels.contains("291"), "the ends of the grid: " + labels);
+        // the colour bar of curves keyed by depth names trained depths only too
+        Chart curves = new Chart("t", null, "epoch", "loss", true, true).colourKey("depth L", true).labelKeysOnly();
+        for (double d : QUICK_DEPTHS) {
+            curves.curve(d, new double[] {1, 2}, new double[] {1, 0.5});
+        }
+        PaintScaleLegend bar = (PaintScaleLegend) curves.build().getSubtitles().stream().filter(t -> t instanceof PaintScaleLegend).findFirst()
+                .orElseThrow();
+        ChartRenderingInfo info = new ChartRenderingInfo();
+        JFreeChart built = curves.build();
+        ChartStyle.png(built, 1000, 600, info);
+        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        List<String> barLabels = new ArrayList<>();
+        for (Object o : bar.getAxis().refreshTicks(g, new AxisState(), new Rectangle2D.Double(0, 0, 16, 450), RectangleEdge.RIGHT)) {
+            if (((NumberTick) o).getTickType() == TickType.MAJOR) {
+                barLabels.add(((NumberTick) o).getText());
+            }
+        }
+        g.dispose();
+        assertTrue(barLabels.size() >= 4 && trained.containsAll(barLabels), "colour bar labels " + barLabels);
+    }
+
+    /**
+     * The SVG holds the values under the pointer: a title per marker, and per line or curve up to
+     * LINE_TARGETS points (both ends included); the PNG is drawn as before.
+     */
+    @Test
+    void hoverTitlesNameTheValuesOfEveryMarkerAndLine() throws Exception {
+        double[] x = {3, 45, 291};
+        Chart c = new Chart("t", null, "depth L", "beta", true, false).points("runs", x, new double[] {0.9, 0.71, 0.6}, 0)
+                .line("OLS fit", x, new double[] {0.9, 0.7, 0.6}, 0);
+        double[] ex = new double[300];
+        double[] ey = new double[300];
+        for (int k = 0; k < 300; k++) {
+            ex[k] = k + 1;
+            ey[k] = 1.0 / (k + 1);
+        }
+        c.colourKey("depth L", true).curve(291, ex, ey);
+        String svg = c.saveFigure(dir, "hover").svg();
+        assertTrue(svg.contains("<title>runs: depth L = 45, β = 0.71</title>"), "a marker's title");
+        assertTrue(svg.contains("<title>OLS fit: depth L = 291, β = 0.6</title>"), "a line's end");
+        assertTrue(svg.contains("<title>depth L = 291: depth L = 300, β = 0.003333</title>"), "a curve's last point, 4 significant digits");
+        int titles = svg.split("<title>", -1).length - 1;
+        assertEquals(3 + 3 + Chart.LINE_TARGETS, titles, "3 markers, 3 line points, the curve thinned");
+        assertTrue(svg.indexOf("class=\"hover\"") < svg.lastIndexOf("</svg>") && svg.indexOf("class=\"hover\"") > svg.lastIndexOf("<text"),
+                "the targets are drawn last, over everything");
+        assertEquals("0.7141", HoverLayer.number(0.71412), "4 significant digits");
+        assertEquals("45", HoverLayer.number(45), "integers whole");
+        assertEquals("3.200e-05", HoverLayer.number(3.2e-5), "tiny values in exponent form");
+        assertEquals("s", HoverLayer.quantity("s = k / L"));
+        assertEquals("epoch", HoverLayer.quantity("epoch (counted from 1)"));
+    }
+
     @Test
     void existingApiStillSavesPngAndSvg() throws Exception {
         Chart c = new Chart("t", "s", "x", "y", false, false).add(new Chart.Series("a", new double[] {0, 1}, new double[] {0, 1}, true, true, -1))

@@ -59,6 +59,43 @@ class ColourMapTest {
         }
     }
 
+    /**
+     * The diverging map is ColorBrewer's RdBu reversed: blue at 0, its near-white at 0.5 (the colour of a
+     * value 0 on a range symmetric about 0), red at 1; lightness rises to the middle and falls after it,
+     * and values of equal magnitude and opposite sign are equally light (within 6 L* units, as RdBu).
+     */
+    @Test
+    void divergingMapIsBlueWhiteRedAndSymmetricInLightness() {
+        assertEquals(0x053061, ColourMap.divergingRgb(0));
+        assertEquals(0xf7f7f7, ColourMap.divergingRgb(0.5));
+        assertEquals(0x67001f, ColourMap.divergingRgb(1));
+        assertEquals(0x2166ac, ColourMap.divergingRgb(0.1));
+        assertEquals(0xb2182b, ColourMap.divergingRgb(0.9));
+        assertEquals(ColourMap.divergingRgb(0), ColourMap.divergingRgb(-1));
+        assertEquals(ColourMap.MISSING.getRGB() & 0xffffff, ColourMap.divergingRgb(Double.NaN));
+        int low = ColourMap.divergingRgb(0.2);
+        int high = ColourMap.divergingRgb(0.8);
+        assertTrue((low & 0xff) > (low >> 16 & 0xff), "below the middle is blue");
+        assertTrue((high >> 16 & 0xff) > (high & 0xff), "above the middle is red");
+        double previous = -1;
+        for (int i = 0; i <= 50; i++) {
+            double l = lightness(ColourMap.divergingRgb(i / 100.0));
+            assertTrue(l > previous - 0.1, "lightness falls before the middle at " + i / 100.0);
+            previous = l;
+            assertEquals(l, lightness(ColourMap.divergingRgb(1 - i / 100.0)), 6, "lightness of " + i / 100.0 + " and its mirror");
+        }
+        for (int i = 51; i <= 100; i++) {
+            double l = lightness(ColourMap.divergingRgb(i / 100.0));
+            assertTrue(l < previous + 0.1, "lightness rises after the middle at " + i / 100.0);
+            previous = l;
+        }
+    }
+
+    private static double lightness(int c) {
+        double y = 0.2126 * lin(c >> 16 & 0xff) + 0.7152 * lin(c >> 8 & 0xff) + 0.0722 * lin(c & 0xff);
+        return y > 216 / 24389.0 ? 116 * Math.cbrt(y) - 16 : 24389 / 27.0 * y;
+    }
+
     private static double lin(int channel) {
         double c = channel / 255.0;
         return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);

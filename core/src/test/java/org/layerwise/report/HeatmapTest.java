@@ -56,21 +56,21 @@ class HeatmapTest {
     void downsamplingAveragesInColourScaleUnits() {
         double[] one = {0};
         double[] cols = {0, 1, 2, 3};
-        double[][] logMeans = Heatmap.downsample(new double[][] {{1, 100, 10, 1000}}, one, cols, new double[] {-0.5, 0.5},
+        double[][] logMeans = HeatmapRaster.downsample(new double[][] {{1, 100, 10, 1000}}, one, cols, new double[] {-0.5, 0.5},
                 new double[] {-0.5, 3.5}, true, 1, 2);
         assertArrayEquals(new double[] {1, 2}, logMeans[0], 1e-12, "log10 of the geometric means of (1, 100) and (10, 1000)");
-        double[][] linear = Heatmap.downsample(new double[][] {{Double.NaN, 4, Double.NaN, Double.NaN}}, one, cols, new double[] {-0.5, 0.5},
+        double[][] linear = HeatmapRaster.downsample(new double[][] {{Double.NaN, 4, Double.NaN, Double.NaN}}, one, cols, new double[] {-0.5, 0.5},
                 new double[] {-0.5, 3.5}, false, 1, 2);
         assertEquals(4, linear[0][0], 0, "missing cells are skipped");
         assertTrue(Double.isNaN(linear[0][1]), "a pixel of missing cells only is missing");
-        double[][] up = Heatmap.downsample(new double[][] {{5, 7}}, one, new double[] {0, 1}, new double[] {-0.5, 0.5},
+        double[][] up = HeatmapRaster.downsample(new double[][] {{5, 7}}, one, new double[] {0, 1}, new double[] {-0.5, 0.5},
                 new double[] {-0.5, 1.5}, false, 1, 4);
         assertArrayEquals(new double[] {5, 5, 7, 7}, up[0], 0, "a coarse matrix is drawn cell by cell");
-        double[][] rows = Heatmap.downsample(new double[][] {{1}, {3}, {5}, {7}}, new double[] {0, 1, 2, 3}, one,
+        double[][] rows = HeatmapRaster.downsample(new double[][] {{1}, {3}, {5}, {7}}, new double[] {0, 1, 2, 3}, one,
                 new double[] {-0.5, 3.5}, new double[] {-0.5, 0.5}, false, 2, 1);
         assertEquals(2, rows[0][0], 0, "rows 0 and 1 average into the bottom pixel row");
         assertEquals(6, rows[1][0], 0);
-        double[][] negative = Heatmap.downsample(new double[][] {{-1, 0, 100}}, one, new double[] {0, 1, 2}, new double[] {-0.5, 0.5},
+        double[][] negative = HeatmapRaster.downsample(new double[][] {{-1, 0, 100}}, one, new double[] {0, 1, 2}, new double[] {-0.5, 0.5},
                 new double[] {-0.5, 2.5}, true, 1, 3);
         assertTrue(Double.isNaN(negative[0][0]) && Double.isNaN(negative[0][1]), "non-positive values are missing on a log scale");
         assertEquals(2, negative[0][2], 1e-12);
@@ -94,10 +94,10 @@ class HeatmapTest {
         for (int c = 0; c < cols; c++) {
             cc[c] = Math.log10(c + 1.0);
         }
-        double[] colRange = {Heatmap.edges(cc)[0], Heatmap.edges(cc)[cols]};
+        double[] colRange = {HeatmapRaster.edges(cc)[0], HeatmapRaster.edges(cc)[cols]};
         double[] rowRange = {-0.5, rows - 0.5};
         int outCols = 40;
-        double[][] fast = Heatmap.downsample(m, rc, cc, rowRange, colRange, true, rows, outCols);
+        double[][] fast = HeatmapRaster.downsample(m, rc, cc, rowRange, colRange, true, rows, outCols);
         for (int r = 0; r < rows; r++) {
             for (int p = 0; p < outCols; p++) {
                 double lo = colRange[0] + p * (colRange[1] - colRange[0]) / outCols;
@@ -117,7 +117,7 @@ class HeatmapTest {
                 if (!any) {
                     // no centre in the pixel: the cell that covers the pixel's centre
                     double mid = (lo + hi) / 2;
-                    double[] e = Heatmap.edges(cc);
+                    double[] e = HeatmapRaster.edges(cc);
                     int cell = 0;
                     while (e[cell + 1] <= mid) {
                         cell++;
@@ -193,6 +193,57 @@ class HeatmapTest {
         assertTrue(withNaN.contains("s; grey: no value"));
         String without = new Heatmap("t", "s", "x", "y", new double[][] {{1, 2}}).saveFigure(dir, "full").svg();
         assertTrue(!without.contains("grey"));
+    }
+
+    /**
+     * A signed matrix on the diverging map: the colour range is symmetric, ±max|v|, so 0 is the map's
+     * near-white middle, the most negative value dark blue, and half the largest magnitude halfway to red.
+     */
+    @Test
+    void signedValuesGetADivergingMapCentredOnZero() {
+        double[][] m = {{-2, 0, 1}};
+        ChartRenderingInfo info = new ChartRenderingInfo();
+        Heatmap h = new Heatmap("t", null, "column", "row", m).colourScale("entry", false).diverging();
+        BufferedImage img = h.render(1000, 560, info);
+        Rectangle2D area = info.getPlotInfo().getDataArea();
+        assertEquals(0x053061, cellColour(img, area, 1, 3, 0, 0), "-2 = -max|v|: the blue end");
+        assertEquals(0xf7f7f7, cellColour(img, area, 1, 3, 0, 1), "0: the white middle");
+        assertEquals(ColourMap.divergingRgb(0.75), cellColour(img, area, 1, 3, 0, 2), "1 = max|v| / 2: halfway from white to red");
+        org.jfree.chart.title.PaintScaleLegend bar = (org.jfree.chart.title.PaintScaleLegend) h.build().getSubtitles().stream()
+                .filter(t -> t instanceof org.jfree.chart.title.PaintScaleLegend).findFirst().orElseThrow();
+        assertEquals(-2, bar.getAxis().getLowerBound(), 1e-12, "the colour bar runs over -max|v|..");
+        assertEquals(2, bar.getAxis().getUpperBound(), 1e-12, "..max|v|");
+        assertEquals(new java.awt.Color(0xf7f7f7), bar.getScale().getPaint(0), "the bar is the diverging map too");
+        assertThrows(IllegalStateException.class, () -> new Heatmap("t", null, "x", "y", m).colourScale("v", true).diverging().build());
+        BufferedImage plain = new Heatmap("t", null, "column", "row", m).colourScale("entry", false).render(1000, 560, info);
+        assertEquals(0x440154, cellColour(plain, info.getPlotInfo().getDataArea(), 1, 3, 0, 0), "without diverging(): viridis, as before");
+    }
+
+    /** The SVG holds the value of every cell under the pointer (a title per cell), or one per row for a large matrix; the PNG is unchanged. */
+    @Test
+    void hoverTitlesNameEachCellOrEachRow() throws Exception {
+        double[][] m = {{0.5, 1, 2}, {3, 4, 5}};
+        String svg = new Heatmap("t", null, "epoch", "layer k", m).columns(new double[] {10, 20, 30}, false).colourScale("A_k[0,0]", false)
+                .saveFigure(dir, "small").svg();
+        assertEquals(6, count(svg, "<title>"), "one title per cell");
+        assertTrue(svg.contains("<title>layer k = 1, epoch = 30: Aₖ[0,0] = 5</title>"), "the top right cell");
+        assertTrue(svg.contains("<title>layer k = 0, epoch = 10: Aₖ[0,0] = 0.5</title>"), "the bottom left cell");
+        double[][] big = new double[150][200];
+        for (int r = 0; r < big.length; r++) {
+            java.util.Arrays.fill(big[r], r);
+            big[r][199] = -r;
+        }
+        String rows = new Heatmap("t", null, "epoch", "layer k", big).saveFigure(dir, "rows").svg();
+        assertEquals(150, count(rows, "<title>"), "30,000 cells: one title per row");
+        assertTrue(rows.contains("<title>layer k = 7: value from -7 to 7 over epoch 0 to 199; at epoch = 199: -7</title>"), "a row's title");
+    }
+
+    private static int count(String s, String what) {
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     @Test

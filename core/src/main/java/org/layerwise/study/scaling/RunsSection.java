@@ -1,8 +1,12 @@
 package org.layerwise.study.scaling;
 
 import static org.layerwise.study.scaling.ScalingText.label;
+import static org.layerwise.study.scaling.ScalingText.plain;
 
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.layerwise.analysis.Regime;
 import org.layerwise.analysis.WeightStatistics;
 import org.layerwise.report.HtmlReport;
 import org.layerwise.report.Notation;
@@ -48,6 +52,19 @@ final class RunsSection extends ScalingSection {
         page.table(t);
     }
 
+    /** The base of the reference code's grid (scaling_experiments.py get_depths). */
+    static final double REFERENCE_BASE = 1.2;
+
+    /** The rule of the depth grid, with this study's own base, range and depths, read from its settings. */
+    String grid() {
+        List<Integer> d = cfg.depths();
+        String list = d.size() <= 14 ? d.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                : d.get(0) + ", " + d.get(1) + ", " + d.get(2) + ", …, " + d.get(d.size() - 1);
+        return "Geometric depth grid: the distinct floor(baseⁿ) from Lmin to Lmax; this study: base " + plain(cfg.depthBase()) + ", L = "
+                + cfg.depthMin() + " to " + cfg.depthMax() + ", " + d.size() + " depths (" + list + ")"
+                + (cfg.depthBase() == REFERENCE_BASE ? ", the reference code's base" : "; the reference code's base is " + plain(REFERENCE_BASE));
+    }
+
     void rules() {
         page.section("Where each rule comes from");
         page.paragraph("As docs/scaling-study.md tags them: [paper] stated in Cohen, Cont, Rossier & Xu (ICML 2021) or its Appendix A; [code] "
@@ -57,16 +74,18 @@ final class RunsSection extends ScalingSection {
         t.row(Notation.format("Network h_{k+1} = h_k + delta_k sigma(A_k h_k + b_k)"), "[paper] eq. (1), [code]");
         t.row(Notation.format("Stop when the training loss < epsilon or after Tmax updates"), "[paper]");
         t.row("The loss compared with ε: the mean of the epoch's batch losses, checked at epoch ends", "[code]");
-        t.row("Geometric depth grid: the distinct floor(baseⁿ) ≥ Lmin, base 1.2 as the reference code", "[code]");
+        t.row(grid(), cfg.depthBase() == REFERENCE_BASE ? "[code]" : "grid [code]; base " + plain(cfg.depthBase()) + " [layerwise]");
         t.row("Statistics of each run (max norm, root-SSQ, increments, H¹, quadratic variation, cumulative sums)", "[code]; true spectral norm [layerwise]");
         t.row(Notation.format("The effective weight |delta_k| A_k (per-layer delta)"), "[code]; that it is the effective weight [inferred]");
         t.row("OLS of ln(statistic) on ln(L) with intercept, every seed a point", "[code]");
-        t.row("Standard error, 95 % t-interval, bootstrap over depths", "[layerwise]");
+        t.row(cfg.bootstrap() > 0 ? "Standard error; 95 % intervals by a percentile bootstrap over depths (" + cfg.bootstrap() + " resamples, a drawn "
+                + "depth with all its seeds)" : "Standard error; 95 % t-intervals of the OLS slope (each run a point; --bootstrap 0)", "[layerwise]");
         t.row(Notation.format("beta = -slope of the max norm; alpha = -slope of |delta|"), "[code]");
         t.row(Notation.format("Root-SSQ ~ L^(1/2 - beta) when every layer scales as L^-beta"), "[derived]");
         t.row("Hypothesis 1 (smooth ODE-like limit) and Hypothesis 2 (diffusive SDE-like limit)", "[paper]");
         t.row("The regime rule on s_I and s_R and its tolerance", "[inferred]");
-        t.row("Undetermined with fewer than 5 depths or an interval wider than 0.5; the note on runs stopped at Tmax", "[layerwise]");
+        t.row("Undetermined with fewer than " + Regime.MIN_DEPTHS + " depths or an interval wider than " + plain(Regime.MAX_INTERVAL_WIDTH)
+                + "; provisional when no run reached ε; the note on runs stopped at Tmax", "[layerwise]");
         t.row("Trend/noise decomposition", "[code]; fitted β, 4 deepest depths averaged [layerwise]");
         t.row("Entry paths of the deepest run after every epoch", "[code]; streamed and thinned to a disk budget [layerwise]");
         t.row("Loss curves averaged over seeds; colour maps", "[layerwise]");

@@ -103,6 +103,7 @@ public final class ScalingAnalysis {
                 java.util.stream.Collectors.counting())));
         summary.put("all_diverged", ok.isEmpty());
         summary.put("note", note(runs, ok));
+        summary.put("provisional", provisional(ok, cfg));
         summary.put("effective_sequence", effective);
         summary.put("exponents", exponents);
         if (regime == null) {
@@ -150,13 +151,29 @@ public final class ScalingAnalysis {
         }
         long atTmax = ok.stream().filter(r -> "MAX_UPDATES".equals(r.reason)).count();
         if (atTmax == ok.size()) {
-            return "every run stopped at Tmax = " + cfg.maxUpdates() + " updates before its training loss reached epsilon = " + cfg.epsilon()
+            return "every run stopped at Tmax = " + cfg.maxUpdates() + " updates before its training loss reached epsilon = " + ScalingText.plain(cfg.epsilon())
                     + ": the exponents describe the weights after Tmax updates, not at the paper's convergence criterion";
         }
         if (atTmax > 0) {
-            return atTmax + " of " + ok.size() + " runs stopped at Tmax = " + cfg.maxUpdates() + " updates before reaching epsilon = " + cfg.epsilon();
+            return atTmax + " of " + ok.size() + " runs stopped at Tmax = " + cfg.maxUpdates() + " updates before reaching epsilon = "
+                    + ScalingText.plain(cfg.epsilon());
         }
         return null;
+    }
+
+    /**
+     * Why every conclusion of the study is provisional, in Notation markup, or null: no sound run reached
+     * epsilon (each stopped at Tmax, or on a plateau), so the exponents describe the weights where training
+     * was cut off, not at the paper's stopping criterion. The verdict's headline says it.
+     */
+    static String provisional(List<TrainedRun> ok, ScalingConfig cfg) {
+        if (ok.isEmpty() || ok.stream().anyMatch(r -> "CONVERGED".equals(r.reason))) {
+            return null;
+        }
+        long atTmax = ok.stream().filter(r -> "MAX_UPDATES".equals(r.reason)).count();
+        long plateau = ok.stream().filter(r -> "PLATEAU".equals(r.reason)).count();
+        return "no run reached epsilon = " + ScalingText.plain(cfg.epsilon()) + "; " + atTmax + " of " + ok.size() + " runs stopped at Tmax = "
+                + cfg.maxUpdates() + " updates" + (plateau > 0 ? ", " + plateau + " on a plateau" : "");
     }
 
     /** Fits as JSON objects: a slope that could not be fitted is null with the reason. */

@@ -54,7 +54,8 @@ public final class ScalingConfig extends StudyConfig {
             .integer("threads", Runtime.getRuntime().availableProcessors(), 1, 4096, "total thread budget")
             .integer("kernel-threads", 0, 0, 4096, "threads per training run (0 = auto: whole budget for deep nets)")
             .choice("precision", "float32", "float32: fused Vector API kernel; float64: reference kernel (slower)", "float32", "float64")
-            .integer("bootstrap", 0, 0, 100_000, "bootstrap resamples for exponent intervals (0 = t-intervals only)")
+            .integer("bootstrap", 2000, 0, 100_000, "resamples of the percentile bootstrap over depths (all seeds of a drawn depth together)"
+                    + " behind every exponent's 95% interval; 0 = t-intervals of the OLS slope, which count each run, seeds included, as a point")
             .longInt("checkpoint-every", 500, 0, "updates between checkpoints (0 = none)")
             .number("regime-tolerance", 0.1, 0, 10, "tolerance on exponents in the regime rule")
             .integer("entry-paths-budget-mib", 256, 1, 1 << 20, "disk budget for the deepest run's entry paths; epochs are thinned to fit");

@@ -13,8 +13,9 @@ import org.layerwise.study.StudyPage;
  * each exponent named with the sequence it belongs to, the summary's note), the two statistics the
  * regime rule uses (s_I and s_R) plotted against L with their fits and the H1/H2 predictions, the max
  * norms that give beta, the table of every fitted exponent, the training (loss curve of every depth,
- * final loss against epsilon), the weights along depth (rescaled norms, entries, a layer x epoch
- * heatmap of the deepest run's entry paths, hidden states, trend/noise, delta), the runs with the
+ * final loss against epsilon), the weights along depth (rescaled norms, entries, layer x epoch
+ * heatmaps of the deepest run's entry paths, the other roughness statistics as small multiples, hidden
+ * states, trend/noise, delta), the runs with the
  * study's coverage and its absent or damaged runs, where every rule comes from ([paper], [code],
  * [inferred], [layerwise], as docs/scaling-study.md tags them), then the frame's ending: what could not
  * be drawn and the provenance, with a command that regenerates the report from anywhere.
@@ -36,7 +37,7 @@ final class ScalingReport {
     /** Draws every plot into plots/ and writes report.html. */
     Path write() {
         StudyPage frame = new StudyPage(ScalingStudy.INSTANCE, "Depth-scaling study of a residual MLP", in.folder(), in.cfg());
-        DepthPlots plots = new DepthPlots(frame, in.data().ok());
+        DepthPlots plots = new DepthPlots(frame, in.data().ok(), in.folder().dir());
         boolean nothing = in.data().ok().isEmpty();
         VerdictSection verdict = new VerdictSection(in, plots);
         RuleFigures rules = new RuleFigures(in, plots);
@@ -57,6 +58,7 @@ final class ScalingReport {
             frame.page().paragraph("Nothing to draw: every run diverged.");
         }
         weights.profiles();
+        new EntryPathFigures(in, plots).add();
         rules.roughness();
         weights.states();
         runs.runs();

@@ -52,8 +52,8 @@ abstract class ScalingSection {
         return in.fitOf(seq, stat);
     }
 
-    void figure(Figure f, String caption) {
-        plots.figure(f, caption);
+    void figure(Figure f, String caption, java.nio.file.Path... data) {
+        plots.figure(f, caption, data);
     }
 
     Figure save(Chart c, String name) {

@@ -216,11 +216,13 @@ public final class ScalingStudy implements Study {
         if (ex != null) {
             ex.forEach((k, v) -> {
                 Map<String, Object> m = (Map<String, Object>) v;
-                lines.add(String.format("  %-12s = %s  95%% interval [%s, %s]", k, fmt(m.get("value")), fmt(m.get("lower")), fmt(m.get("upper"))));
+                String kind = "bootstrap".equals(m.get("interval")) ? "95% bootstrap over depths" : "95% t-interval";
+                lines.add(String.format("  %-12s = %s  %s [%s, %s]", k, fmt(m.get("value")), kind, fmt(m.get("lower")), fmt(m.get("upper"))));
             });
         }
         Map<String, Object> rg = (Map<String, Object>) summary.get("regime");
-        lines.add("  regime: " + (rg == null ? "undetermined" : rg.get("label")) + (rg != null && rg.get("reason") != null ? " (" + rg.get("reason") + ")" : ""));
+        lines.add("  regime: " + (rg == null ? "undetermined" : rg.get("label")) + (rg != null && rg.get("reason") != null ? " (" + rg.get("reason") + ")" : "")
+                + (summary.get("provisional") != null ? "; provisional: " + summary.get("provisional") : ""));
         if (summary.get("note") != null) {
             lines.add("  note: " + summary.get("note"));
         }

@@ -48,6 +48,30 @@ final class ScalingText {
         return interval(f.slope(), f.lower(), f.upper());
     }
 
+    /** An exponent with its interval and which interval it is: "0.714 [0.709, 0.719] (95% bootstrap over depths)". */
+    static String exponent(ScalingFit f, int seeds) {
+        return kinded(exponent(f), f, seeds);
+    }
+
+    /** A fitted slope with its interval and which interval it is. */
+    static String slope(ScalingFit f, int seeds) {
+        return kinded(slope(f), f, seeds);
+    }
+
+    private static String kinded(String text, ScalingFit f, int seeds) {
+        return Double.isFinite(f.lower()) && Double.isFinite(f.upper()) ? text + " (" + intervalKind(f.method(), seeds) + ")" : text;
+    }
+
+    /**
+     * Which 95 % interval a fit carries, as the page says it next to the interval: the percentile bootstrap
+     * over depths ({@link ScalingFit#fitBootstrap}), or the t-interval of the OLS slope, which counts every
+     * run as a point (with several seeds per depth, seeds that agree make it too narrow).
+     */
+    static String intervalKind(String method, int seeds) {
+        return "bootstrap".equals(method) ? "95% bootstrap over depths"
+                : seeds > 1 ? "95% t-interval, seeds counted as points" : "95% t-interval";
+    }
+
     /** A setting as written: 0.05, 1E-4 as 0.0001. */
     static String plain(double v) {
         return Double.isFinite(v) ? java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString() : "–";

@@ -3,6 +3,7 @@ package org.layerwise.study.scaling;
 import static org.layerwise.study.scaling.DepthPlots.depthTicks;
 import static org.layerwise.study.scaling.DepthPlots.depths;
 
+import java.util.List;
 import org.layerwise.report.Chart;
 import org.layerwise.report.Figure;
 import org.layerwise.report.HtmlReport;
@@ -19,14 +20,17 @@ final class TrainingFigures extends ScalingSection {
         Figure losses = lossCurvesPlot(curves);
         if (losses != null) {
             figure(losses, "The mean batch loss of each epoch, the quantity the stopping rule compares with epsilon [code], one curve per depth "
-                    + "coloured by L (viridis, log scale). " + (curves.averaged() > 1 ? "The seeds of a depth are averaged at each epoch all of them "
-                    + "reached; a diverged seed is left out unless every seed of its depth diverged [layerwise]. " : "")
-                    + "A curve that ends early reached epsilon or diverged.");
+                    + "coloured by L (viridis, log scale; the colour bar names trained depths). " + (curves.averaged() > 1 ? "The seeds of a depth "
+                    + "are averaged at each epoch all of them reached; a diverged seed is left out unless every seed of its depth diverged "
+                    + "[layerwise]. " : "") + "A curve that ends early reached epsilon"
+                    + (cfg.stopRule() == org.layerwise.train.StopRule.PLATEAU ? ", stopped on a plateau" : "") + " or diverged.",
+                    DepthPlots.runFiles(runs, "loss.csv"));
         } else {
             page.paragraph("No loss curve to draw: no run completed an epoch (loss.csv records one mean batch loss per finished epoch).");
         }
-        figure(finalLossPlot(), "Runs above the dashed line stopped at Tmax before reaching epsilon [paper: the stopping rule]; "
-                + "diverged runs are listed in the runs table, not drawn.");
+        figure(finalLossPlot(), "Each sound run's training loss on the full training set after its last update, marked by why it stopped "
+                + "(the stopping rule compares the epoch's mean batch loss with epsilon [paper], [code], so a run can stop just above or below the "
+                + "line); diverged runs are listed in the runs table, not drawn.", plots.studyFile(ScalingStudy.METRICS));
     }
 
     /** One curve per depth: the run's loss.csv, or with several seeds their mean at each epoch all of them reached. */
@@ -37,7 +41,7 @@ final class TrainingFigures extends ScalingSection {
                     + " % at any epoch"
                 : "one curve per run";
         Chart c = new Chart("Training loss of every depth", subtitle, "epoch (counted from 1)", "mean batch loss (MSE)", true, true)
-                .colourKey("depth L", true).horizontal("target epsilon", cfg.epsilon());
+                .colourKey("depth L", true).labelKeysOnly().horizontal("target epsilon", cfg.epsilon());
         boolean drawable = curves.mean().values().stream().anyMatch(y -> java.util.Arrays.stream(y).anyMatch(v -> Double.isFinite(v) && v > 0));
         if (!drawable) {
             return null;
@@ -56,9 +60,19 @@ final class TrainingFigures extends ScalingSection {
         if (ok.isEmpty()) {
             return null;
         }
-        Chart c = new Chart("Final training loss vs depth", "measured on the full training set after the last update", "depth L",
-                "training loss (MSE)", true, true).ticksX(depthTicks(ok)).horizontal("target epsilon", cfg.epsilon());
-        c.points("runs", depths(ok), ok.stream().mapToDouble(r -> r.trainLoss == null ? Double.NaN : r.trainLoss).toArray(), 0);
+        Chart c = new Chart("Final training loss vs depth", "measured on the full training set after the last update; marked by why each run stopped",
+                "depth L", "training loss (MSE)", true, true).onlyTicksX(depthTicks(ok)).horizontal("target epsilon", cfg.epsilon());
+        String[][] reasons = {{"CONVERGED", "reached epsilon"}, {"MAX_UPDATES", "stopped at Tmax = " + cfg.maxUpdates() + " updates"},
+            {"PLATEAU", "stopped on a plateau"}};
+        int colour = 0;
+        for (String[] why : reasons) {
+            List<TrainedRun> these = ok.stream().filter(r -> why[0].equals(r.reason)).toList();
+            if (!these.isEmpty()) {
+                c.points(why[1] + " (" + these.size() + " runs)", depths(these),
+                        these.stream().mapToDouble(r -> r.trainLoss == null ? Double.NaN : r.trainLoss).toArray(), colour);
+            }
+            colour++;
+        }
         return save(c, "final_loss_vs_depth");
     }
 }

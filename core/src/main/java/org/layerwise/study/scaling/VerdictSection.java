@@ -1,6 +1,7 @@
 package org.layerwise.study.scaling;
 
 import static org.layerwise.study.scaling.ScalingText.exponent;
+import static org.layerwise.study.scaling.ScalingText.intervalKind;
 import static org.layerwise.study.scaling.ScalingText.label;
 import static org.layerwise.study.scaling.ScalingText.plain;
 import static org.layerwise.study.scaling.ScalingText.previous;
@@ -44,16 +45,19 @@ final class VerdictSection extends ScalingSection {
         String label = regime != null ? regime.label() : String.valueOf(rg.getOrDefault("label", Regime.UNDETERMINED));
         String reason = regime != null ? regime.reason() : (String) rg.get("reason");
         String headline = "Regime: " + label + (reason != null ? " (" + reason + ")" : "");
+        if (summary.get("provisional") instanceof String why) {
+            headline += "; provisional: " + Notation.format(why);
+        }
         List<String> bullets = new ArrayList<>();
         String e = eff();
         ScalingFit maxNorm = fitOf(e, WeightStatistics.MAX_FROBENIUS);
         if (regime != null && maxNorm != null) {
             bullets.add(Notation.format("The rule reads the " + (e.equals("deltaA") ? "effective weights " : "weights ") + label(e) + ":"));
-            bullets.add(Notation.format("beta = " + exponent(maxNorm) + ", the exponent of max_k ||" + label(e) + "|| ~ L^-beta"));
+            bullets.add(Notation.format("beta = " + exponent(maxNorm, cfg.seeds()) + ", the exponent of max_k ||" + label(e) + "|| ~ L^-beta"));
             ScalingFit inc = regime.increment().shifted(regime.beta());
-            bullets.add(Notation.format("s_I = " + slope(inc) + ", the slope of L^beta max_k ||" + label(e) + " - " + previous(e)
+            bullets.add(Notation.format("s_I = " + slope(inc, cfg.seeds()) + ", the slope of L^beta max_k ||" + label(e) + " - " + previous(e)
                     + "|| against L (H1: below 0; H2: 0)"));
-            bullets.add(Notation.format("s_R = " + slope(regime.rootSsq()) + ", the slope of root-SSQ sqrt(sum_k ||" + label(e)
+            bullets.add(Notation.format("s_R = " + slope(regime.rootSsq(), cfg.seeds()) + ", the slope of root-SSQ sqrt(sum_k ||" + label(e)
                     + "||^2) against L (H1: 1/2 - beta = " + String.format(Locale.ROOT, "%.3f", 0.5 - regime.beta()) + "; H2: 0)"));
             if (reason == null && !regime.evidence().isEmpty()) {
                 bullets.add(Notation.format(regime.evidence().get(regime.evidence().size() - 1)));
@@ -63,11 +67,11 @@ final class VerdictSection extends ScalingSection {
         for (String seq : List.of("A", "b", "deltaA")) {
             ScalingFit f = fitOf(seq, WeightStatistics.MAX_FROBENIUS);
             if (f != null && !(regime != null && seq.equals(e))) {
-                others.add("beta of max_k ||" + label(seq) + "|| = " + exponent(f));
+                others.add("beta of max_k ||" + label(seq) + "|| = " + exponent(f, cfg.seeds()));
             }
         }
         if (alpha != null && Double.isFinite(alpha.slope())) {
-            others.add("alpha of the shared |delta| (|delta| ~ L^-alpha) = " + exponent(alpha));
+            others.add("alpha of the shared |delta| (|delta| ~ L^-alpha) = " + exponent(alpha, cfg.seeds()));
         }
         if (!others.isEmpty()) {
             bullets.add(Notation.format("Other exponents: " + String.join("; ", others) + "."));
@@ -82,26 +86,53 @@ final class VerdictSection extends ScalingSection {
                 + "otherwise neither. Consistent means the 95%% interval overlaps the target +- %s. The paper's own thresholds are not "
                 + "public; the hypotheses themselves are the paper's Hypotheses 1 and 2 [paper].", plain(cfg.regimeTolerance()))));
         page.note(Source.LAYERWISE, String.format(Locale.ROOT, "Undetermined when fewer than %d distinct depths trained without diverging, or "
-                + "when the 95%% interval of β, s_I or s_R is wider than %s. Intervals are %s over the runs (each seed a point).",
-                Regime.MIN_DEPTHS, plain(Regime.MAX_INTERVAL_WIDTH),
-                cfg.bootstrap() > 0 ? "percentile bootstrap over depths (" + cfg.bootstrap() + " resamples)" : "t-intervals of the OLS slope"));
+                + "when the 95%% interval of β, s_I or s_R is wider than %s. %s", Regime.MIN_DEPTHS, plain(Regime.MAX_INTERVAL_WIDTH), intervals()));
+    }
+
+    /** What the page's 95 % intervals are, as the verdict's note says it. */
+    private String intervals() {
+        return cfg.bootstrap() > 0
+                ? String.format(Locale.ROOT, "Every 95%% interval is a percentile bootstrap over depths (%d resamples; a drawn depth brings all its "
+                        + "seeds, so seeds that agree are not counted as independent depths), except a fit over fewer than 3 depths, which keeps "
+                        + "its t-interval.", cfg.bootstrap())
+                : "Every 95% interval is the t-interval of the OLS slope, which counts each run as a point: with several seeds per depth that "
+                        + "agree, it is too narrow (--bootstrap N resamples depths instead).";
     }
 
     void exponentTable() {
         page.section("Every fitted exponent");
-        HtmlReport.Table t = new HtmlReport.Table("sequence", "statistic", "slope", "std. error", "95% interval", "R²", "runs");
-        fits.forEach((seq, m) -> m.forEach((st, f) -> t.row(Notation.format(label(seq)),
-                Notation.format(WeightStatistics.DESCRIPTIONS.getOrDefault(st, st).replace("||_F", "||")), f.slope(), f.stdError(), range(f.lower(), f.upper()),
-                f.rSquared(), f.points())));
+        List<String[]> names = new ArrayList<>();
+        List<ScalingFit> rows = new ArrayList<>();
+        fits.forEach((seq, m) -> m.forEach((st, f) -> {
+            names.add(new String[] {Notation.format(label(seq)), Notation.format(WeightStatistics.DESCRIPTIONS.getOrDefault(st, st).replace("||_F", "||"))});
+            rows.add(f);
+        }));
         if (alpha != null && Double.isFinite(alpha.slope())) {
-            t.row("|δ| (shared)", "value", alpha.slope(), alpha.stdError(), range(alpha.lower(), alpha.upper()), alpha.rSquared(), alpha.points());
+            names.add(new String[] {"|δ| (shared)", "value"});
+            rows.add(alpha);
+        }
+        // one kind of interval for the whole table is named in its header; a mix gets a column of its own
+        java.util.Set<String> kinds = new java.util.TreeSet<>();
+        rows.stream().filter(f -> Double.isFinite(f.lower())).forEach(f -> kinds.add(intervalKind(f.method(), cfg.seeds())));
+        boolean mixed = kinds.size() > 1;
+        String header = kinds.size() == 1 ? kinds.iterator().next().replaceFirst("^95% ", "95% interval: ") : "95% interval";
+        HtmlReport.Table t = mixed ? new HtmlReport.Table("sequence", "statistic", "slope", "std. error", "95% interval", "interval", "R²", "runs")
+                : new HtmlReport.Table("sequence", "statistic", "slope", "std. error", header, "R²", "runs");
+        for (int i = 0; i < rows.size(); i++) {
+            ScalingFit f = rows.get(i);
+            String kind = Double.isFinite(f.lower()) ? intervalKind(f.method(), cfg.seeds()) : "–";
+            if (mixed) {
+                t.row(names.get(i)[0], names.get(i)[1], f.slope(), f.stdError(), range(f.lower(), f.upper()), kind, f.rSquared(), f.points());
+            } else {
+                t.row(names.get(i)[0], names.get(i)[1], f.slope(), f.stdError(), range(f.lower(), f.upper()), f.rSquared(), f.points());
+            }
         }
         if (t.size() == 0) {
             page.paragraph("No exponent could be fitted: no run finished without diverging.");
             return;
         }
         page.table(t);
-        page.note(Source.LAYERWISE, "‖·‖ is the Frobenius norm, except where the row says spectral.");
+        page.note(Source.LAYERWISE, "‖·‖ is the Frobenius norm, except where the row says spectral. " + intervals());
         code("Slopes of ln(statistic) on ln(L) by OLS with intercept over every finished, non-diverged run [code]; beta = -slope of "
                 + "the max norm, alpha = -slope of |delta| [code]. The increment row is the raw max increment; the rule adds beta. The "
                 + "detrended cumulative sum is fitted on L >= 200 when 3 such depths exist [code], else on all depths [layerwise].");

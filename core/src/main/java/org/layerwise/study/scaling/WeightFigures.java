@@ -8,70 +8,75 @@ import static org.layerwise.study.scaling.ScalingText.exponent;
 import static org.layerwise.study.scaling.ScalingText.label;
 import static org.layerwise.study.scaling.ScalingText.orNaN;
 
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.layerwise.model.DeltaMode;
 import org.layerwise.report.Chart;
+import org.layerwise.report.ChartGrid;
 import org.layerwise.report.Figure;
-import org.layerwise.report.Heatmap;
 import org.layerwise.report.HtmlReport;
 import org.layerwise.report.HtmlReport.Source;
-import org.layerwise.study.scaling.ScalingRunData.Recording;
 
 /**
- * The trained weights along depth: rescaled norms against s = k/L, single entries, the layer x epoch
- * heatmaps and snapshots of the deepest run's entry paths, the hidden states, the trend/noise
- * decomposition with the denoised network's loss, and delta.
+ * The trained weights along depth: rescaled norms against s = k/L, single entries, the hidden states,
+ * the trend/noise decomposition with the denoised network's loss, and delta. (How the deepest run's
+ * entries formed during training: {@link EntryPathFigures}.)
  */
 final class WeightFigures extends ScalingSection {
-    /** Most entries of the deepest run drawn as layer x epoch heatmaps (the first A- and the first b-entry). */
-    static final int HEATMAP_ENTRIES = 2;
+    /** Most depths drawn as curves along s = k/L (seed 0, spread over the grid); the figure names them when it draws fewer than all. */
+    static final int PROFILE_DEPTHS = 12;
 
     private String deltaCaption = "";
+    private Path[] deltaFiles = new Path[0];
 
     WeightFigures(ReportInputs in, DepthPlots plots) {
         super(in, plots);
     }
 
-    /** The weights' profiles along depth and how they form during training. */
+    /** The trained weights' profiles along depth: the norms of every drawn depth, then single entries of the deepest run. */
     void profiles() {
-        figure(alongDepthPlot(), "If the rescaled curves collapse onto one function of s = k/L, the weights have a scaling limit in s; "
-                + "a smooth collapse is ODE-like, a rough one that does not sharpen is diffusive [paper].");
-        figure(entryPathPlot(), "Individual entries of the effective weight through the layers of the deepest network (seed 0).");
-        entryHeatmaps();
-        figure(trainingPathPlot(), "Snapshots of one recorded entry of A_k across all layers of the deepest network after several epochs: "
-                + "a smooth profile that forms and settles is the ODE-like picture; one that stays rough is diffusive.");
+        List<TrainedRun> shown = in.data().spread(PROFILE_DEPTHS);
+        figure(alongDepthPlot(shown), "The norm of each layer's weight, times L^beta, against s = k/L: one curve per depth, seed 0, for "
+                + DepthPlots.drawnDepths(shown, ok) + ", coloured by L (the colour bar names them). If the rescaled curves collapse onto one "
+                + "function of s, the weights have a scaling limit in s; a smooth collapse is ODE-like, a rough one that does not sharpen is "
+                + "diffusive [paper].", DepthPlots.runFiles(shown, weightFiles()));
+        TrainedRun deep = in.data().deepestSeed0();
+        figure(entryPathPlot(deep), "Three single entries of the effective weight " + label(eff()) + ", times L^beta, through the layers of the "
+                + "deepest network (seed 0).", deep == null ? new Path[0] : DepthPlots.runFiles(List.of(deep), weightFiles()));
+    }
+
+    /** The run files the effective weights are read from: A.npy, and delta.npy where they are |delta_k| A_k. */
+    private String[] weightFiles() {
+        return eff().equals("deltaA") ? new String[] {"A.npy", "delta.npy"} : new String[] {"A.npy"};
     }
 
     /** The hidden states, the trend/noise decomposition and the denoised network, and delta. */
     void states() {
-        figure(hiddenPlot(), "How the hidden state evolves with s = k/L: a depth limit shows as curves that agree across L.");
+        List<TrainedRun> hidden = in.data().spread(4);
+        figure(hiddenPlot(hidden), "How the hidden state evolves with s = k/L, for " + DepthPlots.drawnDepths(hidden, ok) + " (seed 0): "
+                + "a depth limit shows as curves that agree across L.", DepthPlots.runFiles(hidden, "hidden_norms.csv"));
         figure(trendNoisePlot(), "Denoising as the reference's denoising.py [code]: the trend is what the deepest depths share "
-                + "(averaged over them [layerwise]); the noise is what is left, accumulated. A noise part that stays O(1) as L grows is "
-                + "the diffusive signature.");
+                + "(averaged over them [layerwise]); the noise is what is left, accumulated, drawn in its own panel over its own range. A "
+                + "noise part that stays O(1) as L grows is the diffusive signature; this figure shows one depth.",
+                plots.studyFile(ScalingStudy.TREND_NOISE), ScalingStudy.FILES.summary(in.folder().dir()));
         if (trendNoise.get("train_loss_denoised") instanceof Double den) {
             page.paragraph(String.format(Locale.ROOT, "Denoised network at L = %s: training loss %s with the trained weights, %s with their trend part alone.",
                     trendNoise.get("depth"), HtmlReport.number(orNaN(trendNoise.get("train_loss_original"))), HtmlReport.number(den)));
         } else if (trendNoise.get("train_loss_denoised_reason") != null) {
             page.note(Source.LAYERWISE, "No denoised training loss: " + trendNoise.get("train_loss_denoised_reason"));
         }
-        figure(deltaPlot(), deltaCaption);
+        figure(deltaPlot(), deltaCaption, deltaFiles);
     }
 
-    private Recording recording() {
-        return in.data().recording(this::skipped);
-    }
-
-    private Figure alongDepthPlot() {
-        List<TrainedRun> shown = in.data().spread(6);
+    private Figure alongDepthPlot(List<TrainedRun> shown) {
         if (shown.isEmpty()) {
             return null;
         }
         double b = beta();
         Chart c = new Chart("Trained weights along depth, rescaled by L^beta",
-                String.format(Locale.ROOT, "beta = %.3f; one curve per depth (seed 0), coloured by L", b),
-                "s = k / L", "L^beta ||" + label(eff()) + "||", false, false).colourKey("depth L", true);
+                String.format(Locale.ROOT, "beta = %.3f; one curve per depth (seed 0) for %s, coloured by L", b, DepthPlots.drawnDepths(shown, ok)),
+                "s = k / L", "L^beta ||" + label(eff()) + "||", false, false).colourKey("depth L", true).labelKeysOnly();
         for (TrainedRun r : shown) {
             double[] y = r.effectiveNorms.clone();
             double up = Math.pow(r.depth, b);
@@ -83,8 +88,7 @@ final class WeightFigures extends ScalingSection {
         return save(c, "weights_along_depth");
     }
 
-    private Figure entryPathPlot() {
-        TrainedRun deep = in.data().deepestSeed0();
+    private Figure entryPathPlot(TrainedRun deep) {
         if (deep == null) {
             return null;
         }
@@ -101,111 +105,7 @@ final class WeightFigures extends ScalingSection {
         return save(c, "entry_paths");
     }
 
-    /** Layer x epoch heatmaps of the first recorded A-entry and the first b-entry of the deepest recording run. */
-    private void entryHeatmaps() {
-        Recording rec = recording();
-        if (rec == null) {
-            return;
-        }
-        List<Integer> picks = new ArrayList<>();
-        for (String prefix : List.of("A_", "b_")) {
-            for (int e = 0; e < rec.names().size() && picks.size() < HEATMAP_ENTRIES; e++) {
-                if (rec.names().get(e).startsWith(prefix)) {
-                    picks.add(e);
-                    break;
-                }
-            }
-        }
-        for (int e : picks) {
-            double[][] rows;
-            try {
-                rows = rec.entry(e);
-            } catch (RuntimeException ex) {
-                skipped("The entry-path heatmap of L = " + rec.depth() + ": " + ex.getMessage());
-                return;
-            }
-            int n = Math.min(rows.length, rec.epochs().length);
-            if (n == 0) {
-                skipped("The entry-path heatmap of L = " + rec.depth() + ": no epoch was recorded.");
-                return;
-            }
-            int layers = rows[0].length;
-            double[][] m = new double[layers][n];
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
-            for (int r = 0; r < n; r++) { // the file is rows x layers; the picture is layers (up) x epochs (across)
-                for (int k = 0; k < layers; k++) {
-                    m[k][r] = rows[r][k];
-                    if (Double.isFinite(rows[r][k])) {
-                        lo = Math.min(lo, rows[r][k]);
-                        hi = Math.max(hi, rows[r][k]);
-                    }
-                }
-            }
-            double[] epochs = java.util.Arrays.copyOf(rec.epochs(), n);
-            boolean increasing = true;
-            for (int r = 1; r < n; r++) {
-                increasing &= epochs[r] > epochs[r - 1];
-            }
-            double[] layerAxis = new double[layers];
-            for (int k = 0; k < layers; k++) {
-                layerAxis[k] = k;
-            }
-            String name = entryLabel(rec.names().get(e));
-            // viridis is the instruments' only map (sequential); over the values' own range it spends all its
-            // colours on the variation, and the colour bar shows where 0 lies when the entry takes both signs
-            String colours = lo < 0 && hi > 0 ? "viridis (sequential) over the values' range, both signs: the colour bar shows where 0 lies"
-                    : "viridis (sequential) over the values' range; " + (hi <= 0 ? "negative" : "non-negative") + " throughout";
-            Heatmap h = new Heatmap("Entry " + name + " of every layer during training (L = " + rec.depth() + ")", colours,
-                    increasing ? "epoch" : "recorded row", "layer k", m).rows(layerAxis, false).colourScale(name, false).height(520);
-            if (increasing && n > 1) {
-                h.columns(epochs, false);
-            }
-            String file = "entry_heatmap_" + rec.names().get(e).replaceAll("[^A-Za-z0-9_]", "_");
-            figure(h.saveFigure(plots.page().plots(), file), e == picks.get(0)
-                    ? "How the depth profile of one weight entry forms during training: " + name + " of every layer k (rows) after each "
-                        + "recorded epoch (columns) of the deepest run that recorded entry paths. The reference code records 5 entries of A "
-                        + "and 5 of b after every epoch at its deepest depth [code]; layerwise streams them to disk and thins epochs to a "
-                        + "disk budget [layerwise]. Colours: the sequential viridis map over the values' range (dark: lowest, yellow: "
-                        + "highest) [layerwise]."
-                    : "The same for " + name + ", an entry of the bias b_k.");
-        }
-    }
-
-    /** One probed entry along depth at a few recorded epochs of the deepest recording run. */
-    private Figure trainingPathPlot() {
-        Recording rec = recording();
-        if (rec == null || rec.names().isEmpty()) {
-            return null;
-        }
-        double[][] rows;
-        try {
-            rows = rec.entry(0);
-        } catch (RuntimeException ex) {
-            skipped("The entry-path snapshots of L = " + rec.depth() + ": " + ex.getMessage());
-            return null;
-        }
-        int n = Math.min(rows.length, rec.epochs().length);
-        if (n == 0) {
-            return null;
-        }
-        String name = entryLabel(rec.names().get(0));
-        double up = Math.pow(rec.depth(), beta());
-        Chart c = new Chart("How one weight's depth profile forms during training (L = " + rec.depth() + ")",
-                "L^beta " + name + " of every layer, after several recorded epochs", "s = k / L", "L^beta " + name, false, false);
-        int[] picks = n >= 4 ? new int[] {0, n / 3, 2 * n / 3, n - 1} : java.util.stream.IntStream.range(0, n).toArray();
-        for (int p : picks) {
-            double[] y = new double[rows[p].length];
-            for (int k = 0; k < y.length; k++) {
-                y[k] = up * rows[p][k];
-            }
-            c.line("after epoch " + (long) rec.epochs()[p], along(y.length), y, -1);
-        }
-        return save(c, "entry_training_paths");
-    }
-
-    private Figure hiddenPlot() {
-        List<TrainedRun> shown = in.data().spread(4);
+    private Figure hiddenPlot(List<TrainedRun> shown) {
         if (shown.isEmpty()) {
             return null;
         }
@@ -238,33 +138,40 @@ final class WeightFigures extends ScalingSection {
         String seq = String.valueOf(trendNoise.getOrDefault("sequence", "A"));
         int e = trendNoise.get("entry") instanceof Integer i ? i : 0;
         String entry = entryLabel(seq + "[" + e / cfg.width() + "," + e % cfg.width() + "]");
-        Chart c = new Chart("Trend and noise of one weight entry (L = " + depth + ")",
-                String.format(Locale.ROOT, "trend integral averaged over depths %s; beta = %.3f", trendNoise.get("averaged_depths"),
-                        orNaN(trendNoise.get("beta"))), "s = k / L", "value", false, false);
-        c.add(new Chart.Series("L^beta " + entry + " (raw)", along(depth), raw, false, true, 7));
-        c.add(new Chart.Series("trend part", along(depth), trend, true, false, 0));
-        c.add(new Chart.Series("noise part L^(beta-1) times the cumulative sum of the residual", along(depth), noise, true, false, 1));
-        return save(c, "trend_noise");
+        ChartGrid grid = new ChartGrid("Trend and noise of one weight entry (L = " + depth + ")",
+                String.format(Locale.ROOT, "trend integral averaged over depths %s; beta = %.3f; each panel over its own range",
+                        trendNoise.get("averaged_depths"), orNaN(trendNoise.get("beta"))), 1).panelHeight(360);
+        Chart whole = new Chart("The entry and its trend", null, "s = k / L", "L^beta " + entry, false, false);
+        whole.add(new Chart.Series("L^beta " + entry + " (raw)", along(depth), raw, false, true, 7));
+        whole.add(new Chart.Series("trend part", along(depth), trend, true, false, 0));
+        grid.add(whole);
+        Chart rest = new Chart("The noise part", null, "s = k / L", "noise", false, false);
+        rest.add(new Chart.Series("noise part: L^(beta-1) times the cumulative sum of the residual", along(depth), noise, true, false, 1));
+        grid.add(rest);
+        return grid.saveFigure(plots.page().plots(), "trend_noise");
     }
 
     private Figure deltaPlot() {
         if (cfg.delta() == DeltaMode.SHARED && alpha != null && !ok.isEmpty()) {
             Chart c = new Chart("Shared residual scale |delta| vs depth", "|delta| ~ L^-alpha; one point per run", "depth L", "|delta|", true, true)
-                    .ticksX(depthTicks(ok));
-            c.points("runs: alpha = " + exponent(alpha), depths(ok), ok.stream().mapToDouble(r -> r.sharedDelta == null ? Double.NaN : r.sharedDelta).toArray(), 0);
+                    .onlyTicksX(depthTicks(ok));
+            deltaFiles = DepthPlots.files(new Path[] {plots.studyFile(ScalingStudy.METRICS)}, plots.fitFiles());
+            c.points("runs: alpha = " + exponent(alpha, cfg.seeds()), depths(ok), ok.stream().mapToDouble(r -> r.sharedDelta == null ? Double.NaN : r.sharedDelta).toArray(), 0);
             if (Double.isFinite(alpha.slope())) {
                 double[][] line = fitLine(alpha, 0);
                 c.line("OLS fit", line[0], line[1], 0);
             }
-            deltaCaption = "The shared |delta| is initialised at 1/L (alpha = 1) [code]; training moves it.";
+            deltaCaption = "The trained shared |delta| of every run with its OLS fit; it is initialised at 1/L (alpha = 1) [code], and training moves it.";
             return save(c, "delta_vs_depth");
         } else if (cfg.delta() == DeltaMode.PER_LAYER) {
             List<TrainedRun> shown = in.data().spread(4);
             if (shown.isEmpty()) {
                 return null;
             }
-            Chart c = new Chart("Per-layer delta_k along depth", "signed delta_k times L; one curve per depth (seed 0), coloured by L",
-                    "s = k / L", "L delta_k", false, false).colourKey("depth L", true);
+            Chart c = new Chart("Per-layer delta_k along depth", "signed delta_k times L; one curve per depth (seed 0) for "
+                    + DepthPlots.drawnDepths(shown, ok) + ", coloured by L", "s = k / L", "L delta_k", false, false).colourKey("depth L", true)
+                    .labelKeysOnly();
+            deltaFiles = DepthPlots.runFiles(shown, "delta.npy");
             for (TrainedRun r : shown) {
                 double[] y = r.deltas.clone();
                 for (int k = 0; k < y.length; k++) {
@@ -272,7 +179,8 @@ final class WeightFigures extends ScalingSection {
                 }
                 c.curve(r.depth, along(r.depth), y);
             }
-            deltaCaption = "Initialised N(0, 1/L^2) [code]: L delta_k starts as unit noise.";
+            deltaCaption = "Per-layer delta_k times L for " + DepthPlots.drawnDepths(shown, ok) + " (seed 0); initialised N(0, 1/L^2) [code]: "
+                    + "L delta_k starts as unit noise.";
             return save(c, "delta_along_depth");
         }
         return null;

@@ -70,6 +70,62 @@ class ScalingReportTest {
         assertTrue(verdict.contains("α of the shared |δ|"), verdict);
         assertTrue(verdict.contains("s_I = ") && verdict.contains("s_R = "), verdict);
         assertTrue(verdict.contains("Note: every run stopped at Tmax = 60 updates"), verdict);
+        // no run reached epsilon: the headline itself says the verdict is provisional, not only the note below it
+        Matcher headline = Pattern.compile("<p class=\"headline\">(.*?)</p>").matcher(verdict);
+        assertTrue(headline.find(), verdict);
+        assertTrue(headline.group(1).contains("; provisional: no run reached ε = 0.0001; 8 of 8 runs stopped at Tmax = 60 updates"),
+                headline.group(1));
+        // intervals: the default is the bootstrap over depths, and each interval says so
+        assertEquals(2000, cfg.bootstrap(), "the default bootstrap");
+        assertTrue(verdict.contains("(95% bootstrap over depths), the exponent of maxₖ ‖Aₖ‖"), verdict);
+        assertTrue(html.contains(">95% interval: bootstrap over depths</th>"), "the exponent table names its interval");
+        assertTrue(html.contains("Every 95% interval is a percentile bootstrap over depths (2000 resamples"), "the note on intervals");
+        assertTrue(figure(html, "hypothesis_A").contains("(95% bootstrap over depths)"), "the legend of s_I names its interval");
+
+        // the rules table describes this study's own grid, read from its settings (base 2 here, not the reference's 1.2)
+        assertTrue(html.contains("this study: base 2, L = 3 to 40, 4 depths (4, 8, 16, 32); the reference code&#39;s base is 1.2"), "grid rule");
+        assertFalse(html.contains("base 1.2 as the reference code"), "the old fixed grid text");
+
+        // curves along s name the depths they draw; trend and noise each in a panel of their own; roughness as small multiples
+        assertTrue(figure(html, "weights_along_depth").contains("one curve per depth, seed 0, for all 4 depths"), "weights along depth");
+        String trendNoise = figure(html, "trend_noise");
+        assertTrue(trendNoise.contains(">The entry and its trend<") && trendNoise.contains(">The noise part<"), "trend and noise panels");
+        String roughness = figure(html, "roughness_A");
+        for (String panel : List.of(">quadratic variation<", ">H¹ seminorm<", ">detrended cumulative sum<", ">cumulative sum<")) {
+            assertTrue(roughness.contains(panel), "roughness panel " + panel);
+        }
+
+        // the values under the pointer: markers of the depth plots, heatmap cells
+        assertTrue(figure(html, "max_norm_vs_depth").contains("<title>maxₖ ‖Aₖ‖: β = "), "hover on the max norms");
+        assertTrue(figure(html, "final_loss_vs_depth").matches("(?s).*<title>stopped at Tmax = 60 updates \\(8 runs\\): depth L = 32, training loss = [0-9.e-]+</title>.*"),
+                "hover on the final losses");
+        assertTrue(figure(html, "entry_heatmap_A_").matches("(?s).*<title>layer k = 31, epoch = [0-9]+: Aₖ\\[[0-9,]+\\] = [-0-9.e]+</title>.*"),
+                "hover on a heatmap cell");
+
+        // every figure links the data it is drawn from, and every link leads to a file
+        Matcher data = Pattern.compile("<figure id=\"fig-([^\"]+)\">.*?<span class=\"data\">Data: (.*?)</span>", Pattern.DOTALL).matcher(html);
+        Map<String, List<String>> links = new java.util.LinkedHashMap<>();
+        while (data.find()) {
+            Matcher a = Pattern.compile("href=\"([^\"]+)\"").matcher(data.group(2));
+            List<String> l = new java.util.ArrayList<>();
+            while (a.find()) {
+                l.add(a.group(1));
+                assertTrue(Files.isRegularFile(tmp.resolve(a.group(1))), data.group(1) + " links a missing file " + a.group(1));
+            }
+            links.put(data.group(1), l);
+        }
+        int figures = 0;
+        for (Matcher f = Pattern.compile("<figure id=\"fig-([^\"]+)\">").matcher(html); f.find(); ) {
+            figures++;
+            assertTrue(links.containsKey(f.group(1)), "figure " + f.group(1) + " has no data link");
+        }
+        assertTrue(figures >= 14, figures + " figures");
+        assertTrue(links.get("loss_curves").containsAll(List.of("depths/L00004-s0/loss.csv", "depths/L00032-s1/loss.csv")), "" + links.get("loss_curves"));
+        assertTrue(links.get("hypothesis_A").containsAll(List.of("fits.csv", "metrics.csv", "summary.json")), "" + links.get("hypothesis_A"));
+        String heatmap = links.keySet().stream().filter(k -> k.startsWith("entry_heatmap_A_")).findFirst().orElseThrow();
+        assertTrue(links.get(heatmap).contains("depths/L00032-s0/entry_paths.npy"), "" + links);
+        assertTrue(links.get("weights_along_depth").contains("depths/L00016-s0/A.npy"), "" + links.get("weights_along_depth"));
+        assertTrue(links.get("trend_noise").contains("trend_noise.csv"), "" + links.get("trend_noise"));
 
         // every rule tagged, [code] included; no NaN anywhere; a regenerate command with the absolute folder
         for (String tag : List.of("tag-paper", "tag-inferred", "tag-layerwise", "tag-code")) {
@@ -93,8 +149,33 @@ class ScalingReportTest {
         assertTrue(after.contains("<figure id=\"fig-loss_curves"));
     }
 
+    /** One figure of the page: from its opening tag to its end. */
+    private static String figure(String html, String name) {
+        int start = html.indexOf("<figure id=\"fig-" + name);
+        assertTrue(start >= 0, "no figure " + name);
+        return html.substring(start, html.indexOf("</figure>", start));
+    }
+
+    /** With --bootstrap 0 every interval says it is the t-interval that counts each seed as a point. */
+    @Test
+    void withoutBootstrapTheIntervalsSayTheyCountSeedsAsPoints(@TempDir Path tmp) throws Exception {
+        Map<String, String> flags = new java.util.HashMap<>(tiny());
+        flags.putAll(Map.of("bootstrap", "0", "max-updates", "20", "depth-max", "20"));
+        ScalingConfig cfg = ScalingConfig.resolve(null, null, flags);
+        new StudyRunner(ScalingStudy.INSTANCE, cfg, tmp, StudyRunner.Options.defaults(List.of("test")),
+                new PrintStream(new ByteArrayOutputStream())).runAll();
+        String html = text(Files.readString(tmp.resolve("report.html")));
+        String verdict = verdictBox(html);
+        assertTrue(verdict.contains("(95% t-interval, seeds counted as points), the exponent of maxₖ ‖Aₖ‖"), verdict);
+        assertTrue(html.contains(">95% interval: t-interval, seeds counted as points</th>"), "the table header");
+        assertTrue(html.contains("Every 95% interval is the t-interval of the OLS slope, which counts each run as a point"), "the note");
+        assertFalse(html.contains("bootstrap over depths ("), "no bootstrap claimed");
+    }
+
     @Test
     void labelsAndCommandsReadWell() {
+        assertEquals("all 4 depths", DepthPlots.namedDepths(List.of(4, 4, 8, 16, 32), List.of(4, 8, 8, 16, 32)));
+        assertEquals("3 of the 6 depths (L = 3, 11, 38)", DepthPlots.namedDepths(List.of(38, 3, 11), List.of(3, 5, 7, 11, 17, 38)));
         assertEquals("Aₖ[6,1]", Notation.format(ScalingText.entryLabel("A_6_1")));
         assertEquals("bₖ[4]", Notation.format(ScalingText.entryLabel("b_4")));
         assertEquals("(|δₖ| Aₖ)[0,3]", Notation.format(ScalingText.entryLabel("deltaA[0,3]")));

@@ -77,7 +77,8 @@ final class RecordedRunAnalysis {
             why = "needs at least 2 recorded steps (the folder holds " + rows + ")";
         }
         this.whyNoModelCheck = why;
-        ElrStudyAnalysis.Context ctx = new ElrStudyAnalysis.Context(null, run.config, List.of(r), false, plots(), Map.of());
+        ElrStudyAnalysis.Context ctx = new ElrStudyAnalysis.Context(null, run.config, List.of(r), false, plots(), Map.of(),
+                out.resolve("summary.json"));
         this.modelCheck = why == null ? new ModelCheckAnalysis(ctx, run.model, k) : null;
         if (why != null) {
             gaps.add(new Gap("model check (replays of the ELR model against the measured σ and e)", why));

@@ -11,6 +11,8 @@ import org.layerwise.io.Csv;
 import org.layerwise.io.Json;
 import org.layerwise.study.RunFolder;
 import org.layerwise.study.RunSpec;
+import org.layerwise.study.Study;
+import org.layerwise.study.StudyFiles;
 import org.layerwise.study.StudyFolder;
 
 /**
@@ -33,7 +35,7 @@ final class ConvScalingAnalysis {
         }
     }
 
-    static Map<String, Object> analyse(ConvScalingConfig c, StudyFolder folder, StudyFolder.Scan scan, PrintStream log) {
+    static Map<String, Object> analyse(Study study, ConvScalingConfig c, StudyFolder folder, StudyFolder.Scan scan, PrintStream log) {
         List<Run> runs = new ArrayList<>();
         for (RunSpec spec : scan.complete()) {
             RunFolder rf = folder.run(spec);
@@ -64,10 +66,10 @@ final class ConvScalingAnalysis {
         }
         summary.put("headline", headline(summary, fits, reduced));
         summary.put("report", "report.html");
-        Csv.write(folder.file("runs.csv"), RUNS_HEADER, runs.stream().map(ConvScalingAnalysis::csvRow).toList());
-        Csv.write(folder.file("blocks.csv"), ConvScalingFits.BLOCK_HEADER, ConvScalingFits.blockRows(networks));
-        ConvScalingReport.write(c, folder, runs, fits, summary);
-        Json.write(folder.file("summary.json"), summary);
+        Csv.write(folder.file(ConvScalingReport.RUNS), RUNS_HEADER, runs.stream().map(ConvScalingAnalysis::csvRow).toList());
+        Csv.write(folder.file(ConvScalingReport.BLOCKS), ConvScalingFits.BLOCK_HEADER, ConvScalingFits.blockRows(networks));
+        Json.write(folder.file(StudyFiles.SUMMARY), summary); // before the report, whose figures link it
+        ConvScalingReport.write(study, c, folder, runs, fits, summary);
         return summary;
     }
 

@@ -1,7 +1,9 @@
 package org.layerwise.study.convscaling;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.layerwise.analysis.ScalingFit;
@@ -9,7 +11,10 @@ import org.layerwise.report.Chart;
 import org.layerwise.report.Figure;
 import org.layerwise.report.HtmlReport;
 import org.layerwise.report.HtmlReport.Source;
+import org.layerwise.study.Study;
+import org.layerwise.study.StudyFiles;
 import org.layerwise.study.StudyFolder;
+import org.layerwise.study.StudyPage;
 
 /**
  * report.html of a conv scaling study: the headline, a box above it when the setting is reduced, the
@@ -27,14 +32,25 @@ final class ConvScalingReport {
     static final double[] REFERENCE_SSQ_DELTA = {11.1, 11.7, 11.6, 11.5, 11.9, 11.5, 11.4, 10.9, 11.4, 11.6, 11.5, 11.5, 11.7, 11.1, 11.5};
     static final double[] REFERENCE_INC_DELTA = {6.8, 6.9, 6.7, 5.5, 6.2, 5.7, 6.1, 6.5, 6.0, 5.8, 6.4, 6.3, 6.5, 6.4, 6.5};
 
+    /** The files beside the page that the analysis writes before it. */
+    static final String RUNS = "runs.csv";
+    static final String BLOCKS = "blocks.csv";
+
     private ConvScalingReport() {
     }
 
-    static void write(ConvScalingConfig c, StudyFolder folder, List<ConvScalingAnalysis.Run> runs, ConvScalingFits.Result fits,
+    /**
+     * Writes report.html on the study pages' frame ({@link StudyPage}: the recorded preset in the title, the
+     * regenerating command, the settings and provenance at the end). runs.csv, blocks.csv and summary.json
+     * must be written first: the figures link them.
+     */
+    static void write(Study study, ConvScalingConfig c, StudyFolder folder, List<ConvScalingAnalysis.Run> runs, ConvScalingFits.Result fits,
                       Map<String, Object> summary) {
-        Path plots = folder.file("plots");
+        StudyPage frame = new StudyPage(study, "Depth scaling of convolutional ResNets (Cohen, Cont, Rossier & Xu, ICML 2021)", folder, c);
+        HtmlReport h = frame.page();
+        Path plots = frame.plots();
         String reduced = c.reducedBecause();
-        HtmlReport h = new HtmlReport("Depth scaling of convolutional ResNets (Cohen, Cont, Rossier & Xu, ICML 2021)");
+        String preset = StudyPage.recordedPreset(folder);
         h.intro("The authors' CIFAR-10 ResNet (BasicBlocks without BatchNorm, 4 stages of w, 2w, 4w, 8w channels) trained at "
                 + summary.get("depths") + " residual blocks; for every block the largest singular value of conv1 (A_k), conv2 (Δ_k) and the"
                 + " shortcut, by the Sedghi–Gupta–Long method on each kernel's input size.");
@@ -47,22 +63,24 @@ final class ConvScalingReport {
         h.claim("the paper's CIFAR-10 figures (scaling-reference.md §5.2, read from the reference's PNGs)", List.of(Source.INFERRED),
                 List.of("β ≈ 0 for conv1 (max norm flat in L), α ≈ 0.1 for conv2, root SSQ flat (not ∝ L^{1/2}), increments flat (not"
                         + " vanishing): the weights neither shrink with depth nor become smooth or diffusive — the 'neither' regime"), "");
-        h.verdict(String.valueOf(summary.get("headline")), evidence(summary));
+        h.verdict((preset == null ? "" : preset + " preset: ") + summary.get("headline"), evidence(summary));
         if (summary.get("note") != null) {
             h.note(Source.LAYERWISE, String.valueOf(summary.get("note")));
         }
         if (fits != null) {
             boolean paper = reduced == null;
-            figure(h, maxNorm(fits.a(), "A_k (conv1)", "β_A", paper ? REFERENCE_MAX_A : null), plots, "max_norm_A",
+            // every block's σ_max and increments (blocks.csv, from each run's spectra.json), the fits with their intervals (summary.json)
+            Path[] data = existing(folder.file(BLOCKS), folder.file(StudyFiles.SUMMARY));
+            frame.figure(figure(maxNorm(fits.a(), "A_k (conv1)", "β_A", paper ? REFERENCE_MAX_A : null), plots, "max_norm_A"),
                     "Max norm of A: the largest σ_max(conv1) over the blocks of each network (points), every block's σ_max (grey), the OLS"
-                            + " fit; β_A = −slope [REPO]");
-            figure(h, maxNorm(fits.delta(), "Δ_k (conv2)", "α_Δ", paper ? REFERENCE_MAX_DELTA : null), plots, "max_norm_Delta",
-                    "Max norm of Δ: as for A, with α_Δ = −slope [REPO]");
-            figure(h, hypothesis(fits.a(), "A_k (conv1)", paper ? REFERENCE_SSQ_A : null, paper ? REFERENCE_INC_A : null), plots, "hypothesis_A",
-                    "Root SSQ √Σ_k σ_max(A_k)² and the rescaled increment L^β max_k σ_max(A_{k+1} − A_k) (pairs of equal shape) [REPO];"
-                            + " H1 wants the increments to vanish, H2 wants root SSQ and increments flat with β = 1/2");
-            figure(h, hypothesis(fits.delta(), "Δ_k (conv2)", paper ? REFERENCE_SSQ_DELTA : null, paper ? REFERENCE_INC_DELTA : null), plots,
-                    "hypothesis_Delta", "Root SSQ and rescaled increments of Δ, as for A");
+                            + " fit; β_A = −slope [REPO]", data);
+            frame.figure(figure(maxNorm(fits.delta(), "Δ_k (conv2)", "α_Δ", paper ? REFERENCE_MAX_DELTA : null), plots, "max_norm_Delta"),
+                    "Max norm of Δ: as for A, with α_Δ = −slope [REPO]", data);
+            frame.figure(figure(hypothesis(fits.a(), "A_k (conv1)", paper ? REFERENCE_SSQ_A : null, paper ? REFERENCE_INC_A : null), plots,
+                    "hypothesis_A"), "Root SSQ √Σ_k σ_max(A_k)² and the rescaled increment L^β max_k σ_max(A_{k+1} − A_k)"
+                    + " (pairs of equal shape) [REPO]; H1 wants the increments to vanish, H2 wants root SSQ and increments flat with β = 1/2", data);
+            frame.figure(figure(hypothesis(fits.delta(), "Δ_k (conv2)", paper ? REFERENCE_SSQ_DELTA : null, paper ? REFERENCE_INC_DELTA : null),
+                    plots, "hypothesis_Delta"), "Root SSQ and rescaled increments of Δ, as for A", data);
             h.table(fitsTable(fits));
         }
         h.section("Runs");
@@ -74,6 +92,9 @@ final class ConvScalingReport {
                     num(r.result().path("seconds").asDouble(Double.NaN)));
         }
         h.table(t);
+        h.paragraph("runs.csv holds this table; blocks.csv every block's σ_max (conv1, conv2, shortcut, increments); summary.json every fit with"
+                + " its interval and the regimes with their evidence. Rules: docs/scaling-conv-study.md.");
+        h.links("Data", List.of(existing(folder.file(RUNS), folder.file(BLOCKS), folder.file(StudyFiles.SUMMARY))));
         if (reduced != null) {
             h.section("The paper's figure values (CIFAR-10, width 64, the paper's budget; not this study's setting)");
             HtmlReport.Table ref = new HtmlReport.Table("L", "max σ(A)", "max σ(Δ)", "root SSQ A", "increment A", "root SSQ Δ", "increment Δ");
@@ -83,10 +104,7 @@ final class ConvScalingReport {
             }
             h.table(ref);
         }
-        h.provenance("Beside this page: summary.json (every fit with its interval, the regimes with their evidence), runs.csv, blocks.csv (every"
-                + " block's σ_max), plots/, config.json, provenance.json and depths/L*/ (result.json, loss.csv, spectra.json, kernels/ when saved)."
-                + " Rules: docs/scaling-conv-study.md.");
-        h.write(folder.file("report.html"));
+        frame.write("one folder per run under depths/ (result.json, loss.csv, spectra.json, kernels/ when saved)");
     }
 
     @SuppressWarnings("unchecked")
@@ -104,11 +122,14 @@ final class ConvScalingReport {
         return out;
     }
 
-    private static void figure(HtmlReport h, Chart c, Path plots, String name, String caption) {
-        if (!c.isEmpty()) {
-            Figure f = c.saveFigure(plots, name);
-            h.figure(f, caption);
-        }
+    /** The files among {@code files} that exist (the analysis writes them before the page): a page never links a missing file. */
+    private static Path[] existing(Path... files) {
+        return Arrays.stream(files).filter(Files::isRegularFile).toArray(Path[]::new);
+    }
+
+    /** The chart saved as a figure, or null when it has nothing to draw (the page leaves it out). */
+    private static Figure figure(Chart c, Path plots, String name) {
+        return c.isEmpty() ? null : c.saveFigure(plots, name);
     }
 
     private static Chart maxNorm(ConvScalingFits.SequenceFits s, String label, String exponent, double[] reference) {

@@ -16,6 +16,7 @@ import org.layerwise.study.RunFolder;
 import org.layerwise.study.RunSpec;
 import org.layerwise.study.Study;
 import org.layerwise.study.StudyConfig;
+import org.layerwise.study.StudyFiles;
 import org.layerwise.study.StudyFolder;
 import org.layerwise.study.TensorBoardExport;
 import org.layerwise.train.NetworkFactory;
@@ -33,6 +34,10 @@ public final class ConvScalingStudy implements Study {
 
     private static final Set<String> EXECUTION = Set.of("threads", "checkpoint-every", "bootstrap", "regime-tolerance", "device");
     private static final Set<String> GRID = Set.of("depths", "seeds");
+
+    private static final StudyFiles FILES = StudyFiles.standard(
+            ConvScalingReport.RUNS, "one row per run: depth, seed, stop, loss, accuracy, largest σ_max of conv1 and conv2",
+            ConvScalingReport.BLOCKS, "every block's σ_max of conv1, conv2, the shortcut and the increments");
 
     private final Presets presets = Presets.load(NAME);
 
@@ -147,7 +152,13 @@ public final class ConvScalingStudy implements Study {
 
     @Override
     public Map<String, Object> analyse(StudyConfig config, StudyFolder folder, StudyFolder.Scan runs, PrintStream log) {
-        return ConvScalingAnalysis.analyse((ConvScalingConfig) config, folder, runs, log);
+        return ConvScalingAnalysis.analyse(this, (ConvScalingConfig) config, folder, runs, log);
+    }
+
+    /** The shared summary, report and plots, and the analysis's two tables beside them. */
+    @Override
+    public StudyFiles files() {
+        return FILES;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.layerwise.study.elr;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import org.layerwise.analysis.elr.ElrModel;
 import org.layerwise.report.Chart;
 import org.layerwise.report.HtmlReport;
+import org.layerwise.train.ElrProbe;
 
 /**
  * {@code elr constant-lr} (design note §5.4): under any constant learning rate the ELR ratios between
@@ -98,15 +100,18 @@ final class ConstantLrAnalysis extends ElrStudyAnalysis {
                 + " a strict contraction, so every ratio e_l/e_k → 1 under a constant rate (continuous limit de/dt = −e³). Replay (a) uses the"
                 + " measured c (it reproduces the run); replay (b) holds c at its mean over the first " + FREEZE_AFTER + " recorded steps.");
         h.section("Spread under constant learning rates");
+        List<ElrRunData> rs = runs.stream().map(PerLr::run).toList();
+        // measured: steps.csv spread; the replays start from the measured norms and step with the measured c and the lr of lr.npy
+        List<Path> replayed = ElrRunData.files(rs, ElrProbe.STEPS, "sigma.npy", "base_gradient.npy", "lr.npy");
         h.figure(spreadChart(true).saveFigure(ctx.plots(), "constant_lr_spread_measured_c"),
                 "ELR spread over the steps, one colour per constant learning rate: measured (lines) and replay (a), the model with the measured"
-                        + " base gradients (dots).");
+                        + " base gradients (dots).", replayed);
         h.figure(spreadChart(false).saveFigure(ctx.plots(), "constant_lr_spread_frozen_c"),
                 "The same measured spreads (lines) beside replay (b), the model with base gradients frozen after " + FREEZE_AFTER
-                        + " recorded steps (dots): the model's own prediction of the convergence.");
+                        + " recorded steps (dots): the model's own prediction of the convergence.", replayed);
         h.figure(ratioChart().saveFigure(ctx.plots(), "constant_lr_spread_ratio"),
                 "Final / initial spread per constant learning rate: measured and both replays. Below 1 the layers' ELRs came closer together."
-                        + " Replay (a) reproduces the measurement, so its dots lie under the measured ones.");
+                        + " Replay (a) reproduces the measurement, so its dots lie under the measured ones.", ctx.summaryOr(replayed));
         HtmlReport.Table t = new HtmlReport.Table("run", "lr", "initial spread", "final spread", "final / initial", "model (a)", "model (b)");
         for (PerLr p : runs) {
             t.row(p.run().spec.id(), p.run().targetLr(), p.run().initialSpread(), p.run().finalSpread(), p.ratio(), PerLr.ratio(p.measured()),
@@ -115,7 +120,6 @@ final class ConstantLrAnalysis extends ElrStudyAnalysis {
         h.paragraph("Model (a): replay with the measured base gradients; model (b): with base gradients frozen after " + FREEZE_AFTER
                 + " recorded steps. Both start from the measured initial weight norms and use the learning rates of lr.npy.");
         h.table(t);
-        List<ElrRunData> rs = runs.stream().map(PerLr::run).toList();
         List<String> names = rs.stream().map(r -> "lr " + ElrFigures.num(r.targetLr())).toList();
         List<Integer> colours = new ArrayList<>();
         for (int i = 0; i < rs.size(); i++) {
@@ -123,13 +127,14 @@ final class ConstantLrAnalysis extends ElrStudyAnalysis {
         }
         h.figure(ElrFigures.lrRatioChart("Learning rate relative to the predicted critical LR", rs, names, colours)
                         .saveFigure(ctx.plots(), "lr_over_critical"),
-                "Each constant rate divided by the critical LR predicted from the ELRs of the step: as the ELRs shrink, the critical LR grows.");
+                "Each constant rate divided by the critical LR predicted from the ELRs of the step: as the ELRs shrink, the critical LR grows.",
+                ElrRunData.files(rs, ElrProbe.STEPS));
         h.section("Per-layer ELRs of every run");
         double[] range = ElrFigures.sharedElrRange(ctx.runs());
         for (PerLr p : runs) {
             h.figure(ElrFigures.elrHeatmap(p.run(), range, ctx.plots(), "elr_heatmap_" + p.run().spec.id()),
                     "Constant lr " + ElrFigures.num(p.run().targetLr()) + ": ELR of every normalized layer (rows, layer 1 = the stem) at every"
-                            + " recorded step; colours on a log scale shared by every run of the study.");
+                            + " recorded step; colours on a log scale shared by every run of the study.", p.run().heatmapFiles("elr"));
         }
     }
 

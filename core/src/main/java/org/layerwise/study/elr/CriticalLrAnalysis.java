@@ -1,5 +1,6 @@
 package org.layerwise.study.elr;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import org.layerwise.analysis.elr.CriticalLr;
 import org.layerwise.report.Chart;
 import org.layerwise.report.HtmlReport;
+import org.layerwise.train.ElrProbe;
 
 /**
  * {@code elr critical-lr} (design note §5.2): at chosen steps of a run, a grid of learning rates was
@@ -385,12 +387,16 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
                     + " checkpoints and at the end of the run)." : "The runs hold no critical_lr.csv.");
         } else {
             gridTable(h);
+            List<Path> grid = gridFiles();
             h.figure(changeChart().saveFigure(ctx.plots(), "critical_lr_spread_change"),
                     "Change of ln S per step after the candidate rate's steps, against the candidate rate, for each step the grid was tried at"
-                            + " (one colour each); the vertical line of the same colour is the predicted critical LR. Below 0 the spread shrinks.");
+                            + " (one colour each); the vertical line of the same colour is the predicted critical LR. Below 0 the spread shrinks.",
+                    grid);
+            List<Path> estimates = new ArrayList<>(grid);
+            estimates.addAll(ctx.summaryOr(List.of()));
             h.figure(predictedVsEmpiricalChart().saveFigure(ctx.plots(), "critical_lr_predicted_vs_empirical"),
                     "Each empirical critical LR against the predicted one at the same step; on the diagonal they agree. Estimates that were not"
-                            + " found (every candidate swapped, or none reduced the spread) are not drawn; the table says why.");
+                            + " found (every candidate swapped, or none reduced the spread) are not drawn; the table says why.", estimates);
         }
         for (String p : problems) {
             h.paragraph("Not analysed: " + p);
@@ -407,13 +413,20 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
             }
             h.figure(lr.saveFigure(ctx.plots(), "lr_vs_critical_" + id),
                     "The learning rate used in training beside the critical LR predicted at every recorded step (steps.csv); dots: the steps"
-                            + " the grid of rates was tried at.");
+                            + " the grid of rates was tried at.", r.files(ElrProbe.STEPS, CriticalLrExperiment.TABLE));
             Chart spread = ElrFigures.spreadChart("ELR spread over training: " + id, "S = max e / min e over the normalized layers");
             ElrFigures.spreadLine(spread, r, "spread S (measured)", 0);
-            h.figure(spread.saveFigure(ctx.plots(), "spread_" + id), "The ELR spread of the training run.");
+            h.figure(spread.saveFigure(ctx.plots(), "spread_" + id), "The ELR spread of the training run.", r.files(ElrProbe.STEPS));
             h.figure(ElrFigures.elrHeatmap(r, range, ctx.plots(), "elr_heatmap_" + id),
-                    "ELR e_l of every normalized layer (rows, layer 1 = the stem at the bottom) at every recorded step; colours on a log scale.");
+                    "ELR e_l of every normalized layer (rows, layer 1 = the stem at the bottom) at every recorded step; colours on a log scale.",
+                    r.heatmapFiles("elr"));
         }
+    }
+
+    /** The files the grids are read from: critical_lr.csv and the per-layer ELRs before and after, of every run that has grids. */
+    private List<Path> gridFiles() {
+        List<ElrRunData> measured = ctx.runs().stream().filter(r -> grids.stream().anyMatch(a -> a.run() == r)).toList();
+        return ElrRunData.files(measured, CriticalLrExperiment.TABLE, CriticalLrExperiment.BEFORE, CriticalLrExperiment.AFTER);
     }
 
     private void gridTable(HtmlReport h) {

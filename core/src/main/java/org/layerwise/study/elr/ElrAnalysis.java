@@ -1,6 +1,7 @@
 package org.layerwise.study.elr;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import org.layerwise.study.RunFolder;
 import org.layerwise.study.RunSpec;
 import org.layerwise.study.StudyFolder;
 import org.layerwise.study.StudyPage;
+import org.layerwise.train.ElrProbe;
 
 /**
  * The analysis and report of every ELR study, from the study folder alone (no training, no libtorch,
@@ -50,7 +52,8 @@ final class ElrAnalysis {
             }
         }
         boolean live = training != null;
-        ElrStudyAnalysis.Context ctx = new ElrStudyAnalysis.Context(study, c, List.copyOf(runs), live, study.files().plots(folder.dir()), Twins.ofRuns(runs));
+        ElrStudyAnalysis.Context ctx = new ElrStudyAnalysis.Context(study, c, List.copyOf(runs), live, study.files().plots(folder.dir()),
+                Twins.ofRuns(runs), study.files().summary(folder.dir()));
         ElrStudyAnalysis analysis = runs.isEmpty() ? null : ElrStudyAnalysis.of(ctx);
         Map<String, Object> summary = summary(ctx, scan, analysis);
         if (!live) {
@@ -182,7 +185,7 @@ final class ElrAnalysis {
         h.caveat("These settings cannot show the paper's effect:", HtmlReport.Source.DERIVED,
                 Limits.of(ctx.study().name(), c.depths(), ctx.runs(), ctx.twins(), analysis == null ? -1 : analysis.correlationSettings()));
         String scope = ctx.live() ? "Preview while training (" + summary.get("coverage") + " complete so far)" : summary.get("coverage") + " of the study";
-        h.verdict(scope + ": " + summary.get("headline"), (List<String>) summary.get("evidence"));
+        h.verdict(StudyClaim.presetPrefix(folder) + scope + ": " + summary.get("headline"), (List<String>) summary.get("evidence"));
         h.note(HtmlReport.Source.DERIVED, "Per normalized weight tensor (every conv followed by BatchNorm; the classifier is reported apart):"
                 + " weight norm σ = ‖w‖, base gradient c = σ‖g‖, ELR e = η‖g‖/σ = ηc/σ², spread S = max e / min e over the layers,"
                 + " predicted critical LR η/√(e_max e_min). Definitions and what rests on what: docs/elr-study.md.");
@@ -240,10 +243,12 @@ final class ElrAnalysis {
         h.section("Loss and accuracy over training");
         String twins = ctx.runs().stream().anyMatch(r -> ctx.twinOf(r) != null)
                 ? " A twin would draw exactly over the run it is a twin of: it is not drawn again, the legend names it beside its original." : "";
+        List<Path> data = ElrRunData.files(ctx.distinct(), ElrProbe.STEPS, ElrProbe.EVAL);
         h.figure(ElrFigures.curveChart(ctx, true).saveFigure(ctx.plots(), "loss_curves"), "Training loss of every run at each recorded step"
-                + " (the step's batch, steps.csv loss; log scale), and the held-out loss (eval.csv test_loss) as dots where it was evaluated." + twins);
+                + " (the step's batch, steps.csv loss; log scale), and the held-out loss (eval.csv test_loss) as dots where it was evaluated." + twins,
+                data);
         h.figure(ElrFigures.curveChart(ctx, false).saveFigure(ctx.plots(), "accuracy_curves"), "Training accuracy of every run at each recorded"
-                + " step (the step's batch, steps.csv accuracy), and the held-out accuracy (eval.csv test_accuracy) as dots." + twins);
+                + " step (the step's batch, steps.csv accuracy), and the held-out accuracy (eval.csv test_accuracy) as dots." + twins, data);
     }
 
     private static String capitalise(String s) {

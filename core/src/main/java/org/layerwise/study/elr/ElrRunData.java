@@ -167,6 +167,46 @@ final class ElrRunData {
         return dir;
     }
 
+    /**
+     * The files of the run's folder among {@code names} that exist, in that order: the data a figure drawn
+     * from them links ("steps.csv", "elr.npy", ...). A run still training, or a recorded run that lacks a
+     * quantity, may not have every file yet; those are left out, so a page never links a missing file.
+     */
+    List<Path> files(String... names) {
+        List<Path> out = new ArrayList<>();
+        for (String n : names) {
+            Path f = dir.resolve(n);
+            if (Files.isRegularFile(f)) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /** Most files a figure drawn from several runs links one by one; beyond it, it links the folder that holds the runs. */
+    static final int MAX_LINKED = 12;
+
+    /**
+     * The data of a figure drawn from several runs: each run's existing files among {@code names}, run by
+     * run, or, when that would be more than {@link #MAX_LINKED} links, the folder that holds the run folders.
+     */
+    static List<Path> files(List<ElrRunData> runs, String... names) {
+        List<Path> out = new ArrayList<>();
+        for (ElrRunData r : runs) {
+            out.addAll(r.files(names));
+        }
+        if (out.size() > MAX_LINKED) {
+            Path parent = runs.get(0).dir.toAbsolutePath().normalize().getParent();
+            return parent == null ? out : List.of(parent);
+        }
+        return out;
+    }
+
+    /** The files of the ELR heatmap of this run: the matrix, the layer names and the recorded steps. */
+    List<Path> heatmapFiles(String quantity) {
+        return files(quantity + ".npy", ElrProbe.LAYERS, ElrProbe.STEPS);
+    }
+
     /** exp(mean ln S) over the recorded steps: the spread "averaged over the training run" (geometric mean, as spreads are ratios). */
     double meanSpread() {
         double s = 0;

@@ -1,5 +1,6 @@
 package org.layerwise.study.elr;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,22 @@ abstract class ElrStudyAnalysis {
      * @param live   whether a run is still training (the report is a preview)
      * @param plots  where figures go
      * @param twins  for every run, the earlier run it is identical to ({@link Twins}), or null
+     * @param summary where summary.json is written before the report (figures drawn from its numbers link it), or null
      */
-    record Context(ElrStudy study, ElrConfig config, List<ElrRunData> runs, boolean live, Path plots, Map<String, String> twins) {
+    record Context(ElrStudy study, ElrConfig config, List<ElrRunData> runs, boolean live, Path plots, Map<String, String> twins,
+                   Path summary) {
         /** The run this one is a twin of, or null. */
         String twinOf(ElrRunData r) {
             return twins.get(r.spec.id());
+        }
+
+        /**
+         * The data of a figure drawn from numbers summary.json holds: summary.json once it is written (a
+         * finished analysis writes it before the report), else {@code otherwise} (the run files: a live page writes
+         * no summary.json, and one left from an earlier analysis would not be this page's numbers).
+         */
+        List<Path> summaryOr(List<Path> otherwise) {
+            return !live && summary != null && Files.isRegularFile(summary) ? List.of(summary) : otherwise;
         }
 
         /** The runs that are nobody's twin (each set of twins once, by its first run). */

@@ -1,12 +1,15 @@
 package org.layerwise.study.elr;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.layerwise.analysis.elr.ElrModel;
 import org.layerwise.report.Chart;
 import org.layerwise.report.HtmlReport;
+import org.layerwise.train.ElrProbe;
 
 /**
  * {@code elr model-check} (design note §5.1): is the deterministic model predictive? For each run the
@@ -166,9 +169,11 @@ final class ModelCheckAnalysis extends ElrStudyAnalysis {
             predicted(h, p);
             h.section("Per-layer ELRs and the learning rate: " + id);
             h.figure(ElrFigures.elrHeatmap(r, range, ctx.plots(), "elr_heatmap_" + id),
-                    "ELR e_l of every normalized layer (rows, layer 1 = the stem at the bottom) at every recorded step; colours on a log scale.");
+                    "ELR e_l of every normalized layer (rows, layer 1 = the stem at the bottom) at every recorded step; colours on a log scale.",
+                    r.heatmapFiles("elr"));
             h.figure(ElrFigures.lrChart(r).saveFigure(ctx.plots(), "lr_vs_critical_" + id),
-                    "The learning rate of every step (what every replay uses, from lr.npy) beside the critical LR predicted from that step's ELRs.");
+                    "The learning rate of every step (what every replay uses, from lr.npy) beside the critical LR predicted from that step's ELRs.",
+                    r.files(ElrProbe.STEPS, "lr.npy"));
         }
     }
 
@@ -238,7 +243,8 @@ final class ModelCheckAnalysis extends ElrStudyAnalysis {
                 }
                 h.figure(c.saveFigure(ctx.plots(), q + "_" + (i == 0 ? "measured_c" : i == 1 ? "frozen_c" : "random_walk") + "_" + id),
                         (norm ? "Weight norm σ_t/σ_0" : "ELR") + " of the followed layers as measured (dots) and as " + tags[i] + " " + pr.name()
-                                + " predicts it (lines)." + (pr.allLayers() ? "" : " Only these layers were simulated."));
+                                + " predicts it (lines)." + (pr.allLayers() ? "" : " Only these layers were simulated."),
+                        replayFiles(r, q + ".npy"));
             }
         }
         Chart spread = ElrFigures.spreadChart("ELR spread: measured and predicted: " + id, "S = max e / min e over the normalized layers");
@@ -250,7 +256,7 @@ final class ModelCheckAnalysis extends ElrStudyAnalysis {
         }
         h.figure(spread.saveFigure(ctx.plots(), "spread_predicted_" + id), "The measured spread (line) and the spread of every replay (dots)."
                 + (p.walk() != null ? " Where the dots of (c) are not visible they lie under those of (a): the random walk's norms follow the"
-                + " same recursion." : ""));
+                + " same recursion." : ""), replayFiles(r, ElrProbe.STEPS));
         for (String q : new String[] {"sigma", "elr"}) {
             Chart err = new Chart("Relative error of the predicted " + (q.equals("sigma") ? "weight norm" : "ELR") + " over time: " + id,
                     "|predicted - measured| / measured; line: median over the layers, dots: maximum over the layers", "step",
@@ -263,7 +269,19 @@ final class ModelCheckAnalysis extends ElrStudyAnalysis {
             h.figure(err.saveFigure(ctx.plots(), q + "_relative_error_" + id), "Relative error of " + tags[0] + " " + p.measured().name() + ", "
                     + tags[1] + " " + p.frozen().name() + (p.walk() != null ? " and " + tags[2] + " " + p.walk().name() : "")
                     + ". Exact agreement (error 0) cannot be drawn on the log axis; float32 files limit (a) to about 5e-8 (median) and 1e-5 (worst layer) for plain SGD."
-                    + (p.walk() != null ? " Where (c) is not visible it lies under (a): with the projection its norms follow the same recursion." : ""));
+                    + (p.walk() != null ? " Where (c) is not visible it lies under (a): with the projection its norms follow the same recursion." : ""),
+                    replayFiles(r, q + ".npy"));
         }
+    }
+
+    /**
+     * The files a replay figure is drawn from: {@code measured} (what the replay is set against), then
+     * what every replay starts from and steps with: the measured norms, base gradients and learning
+     * rates, and layers.json (the layers' sizes, for the random walk).
+     */
+    private static List<Path> replayFiles(ElrRunData r, String measured) {
+        LinkedHashSet<String> names = new LinkedHashSet<>(List.of(measured, "sigma.npy", "base_gradient.npy", "lr.npy",
+                ElrProbe.LAYERS));
+        return r.files(names.toArray(String[]::new));
     }
 }

@@ -10,7 +10,9 @@ import org.layerwise.analysis.elr.CriticalLrAlongRun;
 import org.layerwise.io.Json;
 import org.layerwise.report.HtmlReport;
 import org.layerwise.report.HtmlReport.Source;
+import org.layerwise.study.StudyFolder;
 import org.layerwise.study.StudyPage;
+import org.layerwise.train.ElrProbe;
 
 /**
  * {@code layerwise elr analyze FOLDER}: the analyses of the ELR studies that need nothing but one run's
@@ -77,7 +79,8 @@ final class RecordedRunAnalysis {
             why = "needs at least 2 recorded steps (the folder holds " + rows + ")";
         }
         this.whyNoModelCheck = why;
-        ElrStudyAnalysis.Context ctx = new ElrStudyAnalysis.Context(null, run.config, List.of(r), false, plots(), Map.of());
+        ElrStudyAnalysis.Context ctx = new ElrStudyAnalysis.Context(null, run.config, List.of(r), false, plots(), Map.of(),
+                out.resolve("summary.json"));
         this.modelCheck = why == null ? new ModelCheckAnalysis(ctx, run.model, k) : null;
         if (why != null) {
             gaps.add(new Gap("model check (replays of the ELR model against the measured σ and e)", why));
@@ -263,7 +266,11 @@ final class RecordedRunAnalysis {
 
     @SuppressWarnings("unchecked")
     private void report(Map<String, Object> summary) {
-        HtmlReport h = new HtmlReport("layerwise: elr analyze " + r.spec.id());
+        // a run of a study names the preset the study ran with, in the title and the headline, as the study's own page does
+        StudyFolder study = run.origin == RecordedRun.Origin.STUDY
+                ? new StudyFolder(run.dir.toAbsolutePath().normalize().getParent().getParent()) : null;
+        HtmlReport h = new HtmlReport(StudyPage.titled("layerwise: elr analyze " + r.spec.id(),
+                study == null ? null : StudyPage.recordedPreset(study)));
         h.intro("The analyses of the ELR studies that need only one run's recorded numbers, on the run folder " + run.dir.toAbsolutePath().normalize()
                 + ": the per-layer quantities, the critical LR predicted from the recorded ELRs against the rate used, and the model check."
                 + " Definitions and what rests on what: docs/elr-study.md.");
@@ -287,7 +294,7 @@ final class RecordedRunAnalysis {
             h.caveat("Origin unknown", Source.LAYERWISE, List.of("the folder holds no provenance.json and is not a run of a study folder:"
                     + " where it came from, and which optimizer trained it, are not known"));
         }
-        h.verdict(summary.get("headline").toString(), (List<String>) summary.get("evidence"));
+        h.verdict((study == null ? "" : StudyClaim.presetPrefix(study)) + summary.get("headline"), (List<String>) summary.get("evidence"));
         h.section("Not analysed, and what it would need");
         HtmlReport.Table t = new HtmlReport.Table("analysis", "needs");
         gaps.forEach(g -> t.row(g.analysis(), g.needs()));
@@ -306,7 +313,8 @@ final class RecordedRunAnalysis {
                 + " state to retry steps at other rates, which a recorded run does not hold.");
         h.figure(ElrFigures.lrRatioChart("Learning rate used over the predicted critical LR: " + r.spec.id(), List.of(r), List.of("lr / predicted critical LR"),
                 List.of(0)).saveFigure(plots(), "lr_over_critical_" + r.spec.id()), "The rate of every recorded step divided by the critical LR"
-                + " predicted from that step's ELRs; above 1 the model predicts that the extreme layers swap order in one step [derived].");
+                + " predicted from that step's ELRs; above 1 the model predicts that the extreme layers swap order in one step [derived].",
+                r.files(ElrProbe.STEPS));
         HtmlReport.Table c = new HtmlReport.Table("consecutive steps", "below η_crit", "kept order", "above η_crit", "swapped",
                 "η/η_crit ≥ " + ElrFigures.num(ABOVE), "widened", "η/η_crit ≤ " + ElrFigures.num(BELOW), "widened ");
         c.row(along.pairs(), along.below(), along.keptBelow(), along.above(), along.swappedAbove(), along.farAbove(), along.widenedFarAbove(),

@@ -67,26 +67,29 @@ final class TrainAnalysis extends ElrStudyAnalysis {
                 + " explosion); under a constant learning rate the ELR ratios between layers converge to 1.");
         Figure heat = ElrFigures.elrHeatmap(r, range, plots, "elr_heatmap_" + id);
         h.figure(heat, "ELR e_l of every normalized layer (rows, layer 1 = the stem conv at the bottom) at every recorded step; colours on a"
-                + " log scale. Layer names: layers.json.");
+                + " log scale. Layer names: layers.json.", r.heatmapFiles("elr"));
         if (present.contains("sigma")) {
             Figure sigma = ElrFigures.growthHeatmap(r, plots, "sigma_heatmap_" + id);
             h.figure(sigma, "Weight norm of every normalized layer relative to its value at the first recorded step (the norms themselves"
-                    + " differ between layers by their widths: sigma.npy). For plain SGD they can only grow: σ'² = σ²(1 + e²) [derived].");
+                    + " differ between layers by their widths: sigma.npy). For plain SGD they can only grow: σ'² = σ²(1 + e²) [derived].",
+                    r.heatmapFiles("sigma"));
         }
         if (present.contains("base_gradient")) {
             Figure base = ElrFigures.layerHeatmap(r, "base_gradient", "Base gradient per layer and step: " + id,
                     "colour: c_l = sigma_l ||g_l||, the gradient norm at unit weight norm, log scale", "base gradient c", null, plots,
                     "base_gradient_heatmap_" + id);
-            h.figure(base, "Base gradient c of every normalized layer (scale-free: it does not change when w is rescaled [derived]).");
+            h.figure(base, "Base gradient c of every normalized layer (scale-free: it does not change when w is rescaled [derived]).",
+                    r.heatmapFiles("base_gradient"));
         }
 
         h.section("Spread and learning rate: " + id);
         Chart spread = ElrFigures.spreadChart("ELR spread over training: " + id, "S = max_l e_l / min_l e_l over the normalized layers");
         ElrFigures.spreadLine(spread, r, "spread S (measured)", 0);
-        h.figure(spread.saveFigure(plots, "spread_" + id), "The ratio of the largest to the smallest per-layer ELR at every recorded step.");
+        h.figure(spread.saveFigure(plots, "spread_" + id), "The ratio of the largest to the smallest per-layer ELR at every recorded step.",
+                r.files(ElrProbe.STEPS));
         h.figure(ElrFigures.lrChart(r).saveFigure(plots, "lr_vs_critical_" + id),
                 "The learning rate of every step beside the critical LR predicted from that step's ELRs. Above it the model predicts that the"
-                        + " two extreme layers swap order in one step [derived].");
+                        + " two extreme layers swap order in one step [derived].", r.files(ElrProbe.STEPS));
 
         h.section("A few layers over time: " + id);
         int[] picked = ElrFigures.pickedLayers(r);
@@ -102,9 +105,9 @@ final class TrainAnalysis extends ElrStudyAnalysis {
             ElrFigures.line(elr, name, r.step, ElrFigures.column(r.matrix("elr"), picked[i]), i);
         }
         if (present.contains("sigma")) {
-            h.figure(sig.saveFigure(plots, "sigma_layers_" + id), "Weight norm of the picked layers (layer 1 = the stem).");
+            h.figure(sig.saveFigure(plots, "sigma_layers_" + id), "Weight norm of the picked layers (layer 1 = the stem).", r.heatmapFiles("sigma"));
         }
-        h.figure(elr.saveFigure(plots, "elr_layers_" + id), "ELR of the picked layers.");
+        h.figure(elr.saveFigure(plots, "elr_layers_" + id), "ELR of the picked layers.", r.heatmapFiles("elr"));
 
         h.section("Loss and accuracy: " + id);
         Chart loss = new Chart("Loss: " + id, "training batch loss at every recorded step; held-out loss at every evaluation", "step", "loss",
@@ -113,13 +116,15 @@ final class TrainAnalysis extends ElrStudyAnalysis {
         if (r.evalStep.length > 0) {
             loss.add(new Chart.Series("held-out loss", r.evalStep, r.testLoss, true, true, 1));
         }
-        h.figure(loss.saveFigure(plots, "loss_" + id), "Cross-entropy on each training batch (line) and on the held-out set (dots).");
+        h.figure(loss.saveFigure(plots, "loss_" + id), "Cross-entropy on each training batch (line) and on the held-out set (dots).",
+                r.files(ElrProbe.STEPS, ElrProbe.EVAL));
         Chart acc = new Chart("Accuracy: " + id, "training batch accuracy at every recorded step; held-out accuracy at every evaluation", "step",
                 "accuracy", false, false);
         ElrFigures.line(acc, "training batch accuracy", r.step, r.accuracy, 0);
         if (r.evalStep.length > 0) {
             acc.add(new Chart.Series("held-out accuracy", r.evalStep, r.testAccuracy, true, true, 1));
         }
-        h.figure(acc.saveFigure(plots, "accuracy_" + id), "Accuracy on each training batch (line) and on the held-out set (dots).");
+        h.figure(acc.saveFigure(plots, "accuracy_" + id), "Accuracy on each training batch (line) and on the held-out set (dots).",
+                r.files(ElrProbe.STEPS, ElrProbe.EVAL));
     }
 }

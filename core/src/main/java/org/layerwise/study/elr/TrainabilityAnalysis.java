@@ -1,5 +1,6 @@
 package org.layerwise.study.elr;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,6 +9,8 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.layerwise.report.Chart;
 import org.layerwise.report.HtmlReport;
+import org.layerwise.study.RunFolder;
+import org.layerwise.train.ElrProbe;
 
 /**
  * {@code elr trainability} (the paper's Figure 5 analogue, design note §5.3): {short, no-short} x
@@ -206,17 +209,20 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
                 + " just measured; it ends by itself once the critical LR exceeds the target. The paper states that a hyper-parameter-free"
                 + " warm-up minimizes the spread quickly [paper]; this rule is the toolkit's derivation of it.");
         h.section("Spread against trainability (Figure 5 analogue)");
+        // each run's mean spread (steps.csv log_spread) and final accuracy (result.json, else eval.csv), as summary.json lists them
+        List<Path> perRun = ctx.summaryOr(ElrRunData.files(ctx.runs(), ElrProbe.STEPS, RunFolder.RESULT, ElrProbe.EVAL));
         h.figure(scatter().saveFigure(ctx.plots(), "trainability_scatter"),
                 "One dot per run: the ELR spread averaged over training (exp of the mean ln S) against the final held-out accuracy."
                         + " Colour: residual connections (blue family: short; red family: no-short) and warm-up. Depths: the table below"
                         + (depths().size() > 1 ? " and the charts against depth." : ".")
-                        + (twins() > 0 ? " A twin (identical recorded metrics) sits exactly on its original's dot; the correlation counts it once." : ""));
+                        + (twins() > 0 ? " A twin (identical recorded metrics) sits exactly on its original's dot; the correlation counts it once." : ""),
+                perRun);
         groupTable(h);
         if (depths().size() > 1) {
             h.figure(byDepth(true).saveFigure(ctx.plots(), "trainability_spread_vs_depth"), "Mean ELR spread against depth, one line per"
-                    + " residual x warm-up combination (geometric mean over seeds).");
+                    + " residual x warm-up combination (geometric mean over seeds).", perRun);
             h.figure(byDepth(false).saveFigure(ctx.plots(), "trainability_accuracy_vs_depth"), "Final held-out accuracy against depth, one"
-                    + " line per residual x warm-up combination (mean over seeds).");
+                    + " line per residual x warm-up combination (mean over seeds).", perRun);
         }
         for (int d : depths()) {
             List<ElrRunData> runs = firstSeeds(d);
@@ -231,11 +237,12 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
             }
             h.section("Over training, depth " + d);
             h.figure(spread.saveFigure(ctx.plots(), "spread_d" + d), "The ELR spread at every recorded step of each run of depth " + d + ". Runs that trained"
-                    + " alike (an ELR warm-up whose critical LR exceeded the target from the start is no warm-up) draw over each other.");
+                    + " alike (an ELR warm-up whose critical LR exceeded the target from the start is no warm-up) draw over each other.",
+                    ElrRunData.files(runs, ElrProbe.STEPS));
             h.figure(ElrFigures.lrRatioChart("Learning rate relative to the predicted critical LR, depth " + d, runs, names, colours)
                             .saveFigure(ctx.plots(), "lr_over_critical_d" + d),
                     "The learning rate used divided by the critical LR predicted from the same step's ELRs. The ELR warm-up keeps it at or below 1"
-                            + " until the target is reached.");
+                            + " until the target is reached.", ElrRunData.files(runs, ElrProbe.STEPS));
         }
         h.section("Per-layer ELRs of every run");
         double[] range = ElrFigures.sharedElrRange(ctx.runs());
@@ -243,7 +250,7 @@ final class TrainabilityAnalysis extends ElrStudyAnalysis {
             String twin = ctx.twinOf(r);
             h.figure(ElrFigures.elrHeatmap(r, range, ctx.plots(), "elr_heatmap_" + r.spec.id()), r.label() + ": ELR of every normalized layer"
                     + " (rows, layer 1 = the stem) at every recorded step; colours on a log scale shared by every run of the study."
-                    + (twin == null ? "" : " This run is a " + ElrAnalysis.twinNote(twin) + ": the same map."));
+                    + (twin == null ? "" : " This run is a " + ElrAnalysis.twinNote(twin) + ": the same map."), r.heatmapFiles("elr"));
         }
     }
 

@@ -86,10 +86,17 @@ class AnalyzeCommandTest {
     void aRunOfAStudyIsAnalysedWithTheStudysSettings(@TempDir Path tmp) throws Exception {
         ElrTrainStudy study = new ElrTrainStudy();
         ElrConfig c = ElrTestFolders.config(study, Map.of("steps", "12", "lr", "0.3"));
-        ElrTestFolders.build(study, c, tmp.resolve("study"), 0, null, null);
+        ElrTestFolders.recordPreset(study, ElrTestFolders.build(study, c, tmp.resolve("study"), 0, null, null));
         Path run = tmp.resolve("study/runs/run-s0");
         Run r = analyze(run.toString());
         assertEquals(0, r.code(), r.out());
+        // the page names the study's preset, and links the run's files beside it; written elsewhere (--out) it links them there
+        ElrTestFolders.assertNavigable(run.resolve("report.html"), ElrTestFolders.PRESET);
+        Run elsewhere = analyze(run.toString(), "--out", tmp.resolve("page").toString());
+        assertEquals(0, elsewhere.code(), elsewhere.out());
+        ElrTestFolders.assertNavigable(tmp.resolve("page/report.html"), ElrTestFolders.PRESET);
+        assertTrue(Files.readString(tmp.resolve("page/report.html")).contains("href=\"../study/runs/run-s0/steps.csv\""),
+                "links relative to the page, into the run folder");
         JsonNode s = ElrTestFolders.assertValidSummary(run.resolve("summary.json"));
         assertEquals("study", s.path("origin").asText());
         double e = s.path("model_check").path("replays").path(0).path("measured_c").path("sigma_relative_error").path("worst").asDouble(1);

@@ -175,8 +175,10 @@ class CriticalLrAnalysisTest {
                 "0.1,0.25,0.5,0.8,1.25,2,4,10"));
         ElrConfig c = ElrTestFolders.config(STUDY, flags);
         StudyFolder folder = ElrTestFolders.build(STUDY, c, tmp, 0, null, experiment(c));
+        ElrTestFolders.recordPreset(STUDY, folder);
         ElrTestFolders.analyse(STUDY, c, folder);
         JsonNode s = ElrTestFolders.assertValidSummary(tmp.resolve("summary.json"));
+        ElrTestFolders.assertNavigable(tmp.resolve("report.html"), ElrTestFolders.PRESET);
         RunSpec spec = STUDY.plan(c).get(0);
         ElrRunData run = ElrRunData.load(spec, folder.run(spec), true, c);
         assertEquals(3, s.get("grids").size());

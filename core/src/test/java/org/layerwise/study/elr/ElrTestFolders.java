@@ -21,6 +21,7 @@ import org.layerwise.data.image.ImageSet;
 import org.layerwise.data.image.ImageSetSource;
 import org.layerwise.data.image.Normalization;
 import org.layerwise.io.Json;
+import org.layerwise.study.PageChecks;
 import org.layerwise.study.RunFolder;
 import org.layerwise.study.RunSpec;
 import org.layerwise.study.StudyConfigs;
@@ -160,6 +161,26 @@ final class ElrTestFolders {
                 check(e.getValue(), path + "." + e.getKey());
             }
         }
+    }
+
+    /** The preset the pages' tests record on the study's command line (provenance.json), as {@code --preset quick} would. */
+    static final String PRESET = "quick";
+
+    /** Records {@code --preset quick} on the folder's command line, as the runner's provenance.json does. */
+    static void recordPreset(ElrStudy study, StudyFolder folder) {
+        PageChecks.recordPreset(folder, "elr " + study.name(), PRESET);
+    }
+
+    /**
+     * The page as a new reader navigates it: the recorded preset in the title, the heading and the verdict's
+     * headline; every figure with a "Data:" link; every link to a file beside the page resolving to one that exists.
+     */
+    static void assertNavigable(Path reportHtml, String preset) {
+        if (preset != null) {
+            PageChecks.assertPresetNamed(reportHtml, preset);
+        }
+        PageChecks.assertEveryFigureHasData(reportHtml);
+        PageChecks.assertLocalLinksExist(reportHtml);
     }
 
     /** The ids of the figures report.html holds ("fig-NAME" anchors). */

@@ -47,9 +47,11 @@ class ModelCheckAnalysisTest {
         }
         assertTrue(a.elrError().worst() < 2e-6, "worst " + a.elrError().worst());
 
+        ElrTestFolders.recordPreset(STUDY, folder);
         Map<String, Object> summary = ElrTestFolders.analyse(STUDY, c, folder);
         JsonNode s = ElrTestFolders.assertValidSummary(tmp.resolve("summary.json"));
         assertEquals(summary.get("headline"), s.get("headline").asText());
+        ElrTestFolders.assertNavigable(tmp.resolve("report.html"), ElrTestFolders.PRESET);
         JsonNode replay = s.get("replays").get(0);
         assertTrue(replay.get("measured_c").get("sigma_relative_error").get("worst").asDouble() < 2e-6, replay.toString());
         assertTrue(replay.get("measured_c").get("elr_relative_error").get("worst").asDouble() < 2e-6, replay.toString());

@@ -31,6 +31,7 @@ class TrainAnalysisTest {
         StudyFolder folder = ElrTestFolders.build(TRAIN, c, tmp, 0, null, null);
         RunFolder f = folder.run(TRAIN.plan(c).get(0));
         f.complete(Map.of("stop_reason", "STEPS", "steps", 30, "test_accuracy", Double.NaN));
+        ElrTestFolders.recordPreset(TRAIN, folder);
         Map<String, Object> summary = ElrTestFolders.analyse(TRAIN, c, folder);
         JsonNode s = ElrTestFolders.assertValidSummary(tmp.resolve("summary.json"));
         JsonNode run = s.get("runs").get(0);
@@ -46,6 +47,10 @@ class TrainAnalysisTest {
                 "lr_vs_critical_run-s0", "sigma_layers_run-s0", "elr_layers_run-s0", "loss_run-s0", "accuracy_run-s0")) {
             assertTrue(figures.contains(fig), fig + " missing from " + figures);
         }
+        ElrTestFolders.assertNavigable(tmp.resolve("report.html"), ElrTestFolders.PRESET);
+        String html = Files.readString(tmp.resolve("report.html"));
+        assertTrue(html.contains("Data: <a href=\"runs/run-s0/elr.npy\">runs/run-s0/elr.npy</a>, <a href=\"runs/run-s0/layers.json\">"),
+                "the ELR heatmap links the matrix and the layer names, relative to the page");
     }
 
     @Test
@@ -100,5 +105,7 @@ class TrainAnalysisTest {
             assertTrue(figures.contains(fig), fig + " missing from " + figures);
         }
         assertTrue(html.contains("0 of 1 runs"), "the run is not complete yet");
+        // a live page links only what the run has written so far, and no summary.json (it has none yet)
+        ElrTestFolders.assertNavigable(tmp.resolve("report.html"), null);
     }
 }

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.layerwise.study.RunFolder;
 import org.layerwise.study.StudyFolder;
+import org.layerwise.train.ElrProbe;
 
 /** The Figure 5 analogue: one point per run, groups by residual x warm-up x depth, the rank correlation of spread and accuracy. */
 class TrainabilityAnalysisTest {
@@ -86,8 +88,10 @@ class TrainabilityAnalysisTest {
         ElrConfig c = ElrTestFolders.config(STUDY, Map.of("steps", "8", "lr", "0.001", "depths", "20", "residuals", "short,no-short",
                 "warmups", "none,elr"));
         StudyFolder folder = ElrTestFolders.build(STUDY, c, tmp, 0, (spec, i) -> i < 2 ? 0.3 : 0.6, null);
+        ElrTestFolders.recordPreset(STUDY, folder);
         ElrTestFolders.analyse(STUDY, c, folder);
         JsonNode s = ElrTestFolders.assertValidSummary(folder.file("summary.json"));
+        ElrTestFolders.assertNavigable(folder.file("report.html"), ElrTestFolders.PRESET);
         List<String> twinOf = new ArrayList<>();
         for (JsonNode r : s.get("runs")) {
             twinOf.add(r.get("twin_of").isNull() ? null : r.get("twin_of").asText());
@@ -109,6 +113,18 @@ class TrainabilityAnalysisTest {
         assertTrue(html.substring(claim, caveat).contains("Figure 5: spread vs trainability"), "the claim tested");
         List<String> figures = ElrTestFolders.figures(folder.file("report.html"));
         assertTrue(figures.contains("loss_curves") && figures.contains("accuracy_curves"), figures.toString());
+        // the scatter is drawn from summary.json's per-run numbers; the loss curves from each distinct run's steps.csv (a twin's is the same)
+        String scatter = html.substring(html.indexOf("<figure id=\"fig-trainability_scatter\">"));
+        scatter = scatter.substring(0, scatter.indexOf("</figure>"));
+        assertTrue(scatter.contains("Data: <a href=\"summary.json\">"), scatter.substring(scatter.indexOf("<figcaption>")));
+        String curves = html.substring(html.indexOf("<figure id=\"fig-loss_curves\">"));
+        curves = curves.substring(curves.indexOf("<figcaption>"), curves.indexOf("</figure>"));
+        assertTrue(curves.contains("runs/short-none-d20-s0/steps.csv") && !curves.contains("runs/short-elr-d20-s0/steps.csv"), curves);
+        // a figure of many runs links each run's files up to ElrRunData.MAX_LINKED, beyond it the folder of the runs
+        List<ElrRunData> runs = STUDY.plan(c).stream().map(r -> ElrRunData.load(r, folder.run(r), true, c)).toList();
+        assertEquals(12, ElrRunData.files(runs, ElrProbe.STEPS, ElrProbe.EVAL, RunFolder.RESULT).size());
+        assertEquals(List.of(folder.file("runs").toAbsolutePath().normalize()),
+                ElrRunData.files(runs, ElrProbe.STEPS, ElrProbe.EVAL, RunFolder.RESULT, ElrProbe.LAYERS));
     }
 
     /** With fewer than 3 runs the correlation is null with the reason. */

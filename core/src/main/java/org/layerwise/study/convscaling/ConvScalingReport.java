@@ -61,7 +61,7 @@ final class ConvScalingReport {
                             + " these numbers."));
         }
         h.claim("the paper's CIFAR-10 figures (scaling-reference.md §5.2, read from the reference's PNGs)", List.of(Source.INFERRED),
-                List.of("β ≈ 0 for conv1 (max norm flat in L), α ≈ 0.1 for conv2, root SSQ flat (not ∝ L^{1/2}), increments flat (not"
+                List.of("β ≈ 0 for conv1 (max norm flat in L), α ≈ 0.1 for conv2, root SSQ flat (not ∝ √L), increments flat (not"
                         + " vanishing): the weights neither shrink with depth nor become smooth or diffusive — the 'neither' regime"), "");
         h.verdict((preset == null ? "" : preset + " preset: ") + summary.get("headline"), evidence(summary));
         if (summary.get("note") != null) {
@@ -73,12 +73,12 @@ final class ConvScalingReport {
             Path[] data = existing(folder.file(BLOCKS), folder.file(StudyFiles.SUMMARY));
             frame.figure(figure(maxNorm(fits.a(), "A_k (conv1)", "β_A", paper ? REFERENCE_MAX_A : null), plots, "max_norm_A"),
                     "Max norm of A: the largest σ_max(conv1) over the blocks of each network (points), every block's σ_max (grey), the OLS"
-                            + " fit; β_A = −slope [REPO]", data);
+                            + " fit; β_A = −slope [code]", data);
             frame.figure(figure(maxNorm(fits.delta(), "Δ_k (conv2)", "α_Δ", paper ? REFERENCE_MAX_DELTA : null), plots, "max_norm_Delta"),
-                    "Max norm of Δ: as for A, with α_Δ = −slope [REPO]", data);
+                    "Max norm of Δ: as for A, with α_Δ = −slope [code]", data);
             frame.figure(figure(hypothesis(fits.a(), "A_k (conv1)", paper ? REFERENCE_SSQ_A : null, paper ? REFERENCE_INC_A : null), plots,
                     "hypothesis_A"), "Root SSQ √Σ_k σ_max(A_k)² and the rescaled increment L^β max_k σ_max(A_{k+1} − A_k)"
-                    + " (pairs of equal shape) [REPO]; H1 wants the increments to vanish, H2 wants root SSQ and increments flat with β = 1/2", data);
+                    + " (pairs of equal shape) [code]; H1 wants the increments to vanish, H2 wants root SSQ and increments flat with β = 1/2", data);
             frame.figure(figure(hypothesis(fits.delta(), "Δ_k (conv2)", paper ? REFERENCE_SSQ_DELTA : null, paper ? REFERENCE_INC_DELTA : null),
                     plots, "hypothesis_Delta"), "Root SSQ and rescaled increments of Δ, as for A", data);
             h.table(fitsTable(fits));
@@ -149,7 +149,7 @@ final class ConvScalingReport {
         if (reference != null) {
             c.line("the paper's figure (read ±3 %)", REFERENCE_DEPTHS, reference, 2);
         }
-        return c;
+        return c.onlyTicksX(depthTicks(s, reference != null));
     }
 
     private static Chart hypothesis(ConvScalingFits.SequenceFits s, String label, double[] ssq, double[] inc) {
@@ -165,7 +165,13 @@ final class ConvScalingReport {
             c.line("the paper's root SSQ (read ±3 %)", REFERENCE_DEPTHS, ssq, 2);
             c.line("the paper's increment (read ±3 %)", REFERENCE_DEPTHS, inc, 3);
         }
-        return c;
+        return c.onlyTicksX(depthTicks(s, ssq != null));
+    }
+
+    /** The depths drawn on an axis: the trained ones, and the paper's when its values are drawn; no tick at any other depth. */
+    private static double[] depthTicks(ConvScalingFits.SequenceFits s, boolean paper) {
+        java.util.stream.DoubleStream trained = java.util.Arrays.stream(depths(s));
+        return (paper ? java.util.stream.DoubleStream.concat(trained, java.util.Arrays.stream(REFERENCE_DEPTHS)) : trained).distinct().sorted().toArray();
     }
 
     private static void line(Chart c, String name, ScalingFit f, double[] x, double shift, int colour) {

@@ -67,6 +67,10 @@ class ConvScalingReportTest {
         }
         String html = Files.readString(page);
         assertTrue(html.contains("layerwise report "), "the frame's regenerating command");
+        assertTrue(!html.contains("[REPO]") && !html.contains("L^{"), "source tags and notation as every page writes them");
+        String svg = java.nio.file.Files.readString(folder.dir().resolve("plots/max_norm_A.svg"));
+        assertTrue(svg.contains(">8</text>") && svg.contains(">12</text>") && !svg.contains(">10</text>"),
+                "the depth axis labels trained depths (8, 11, 12) only, not a round 10");
         assertTrue(html.contains("runs.csv, blocks.csv, plots/"), "the study's own files are listed beside the report");
     }
 }

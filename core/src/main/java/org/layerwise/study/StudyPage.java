@@ -89,6 +89,15 @@ public final class StudyPage {
         return this;
     }
 
+    /**
+     * The files among {@code files} that exist (null and repeats dropped, order kept): what a figure or a
+     * line of links may point at, so a page never links a missing file (a run still training, a quantity an
+     * external run did not record).
+     */
+    public static List<Path> existing(Path... files) {
+        return java.util.Arrays.stream(files).filter(p -> p != null && Files.isRegularFile(p)).distinct().toList();
+    }
+
     /** Something that could not be drawn, and why; listed near the end of the page. */
     public void skipped(String what) {
         skipped.add(what);

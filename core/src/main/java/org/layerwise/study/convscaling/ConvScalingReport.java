@@ -70,7 +70,7 @@ final class ConvScalingReport {
         if (fits != null) {
             boolean paper = reduced == null;
             // every block's σ_max and increments (blocks.csv, from each run's spectra.json), the fits with their intervals (summary.json)
-            Path[] data = existing(folder.file(BLOCKS), folder.file(StudyFiles.SUMMARY));
+            Path[] data = StudyPage.existing(folder.file(BLOCKS), folder.file(StudyFiles.SUMMARY)).toArray(Path[]::new);
             frame.figure(figure(maxNorm(fits.a(), "A_k (conv1)", "β_A", paper ? REFERENCE_MAX_A : null), plots, "max_norm_A"),
                     "Max norm of A: the largest σ_max(conv1) over the blocks of each network (points), every block's σ_max (grey), the OLS"
                             + " fit; β_A = −slope [code]", data);
@@ -94,7 +94,7 @@ final class ConvScalingReport {
         h.table(t);
         h.paragraph("runs.csv holds this table; blocks.csv every block's σ_max (conv1, conv2, shortcut, increments); summary.json every fit with"
                 + " its interval and the regimes with their evidence. Rules: docs/scaling-conv-study.md.");
-        h.links("Data", List.of(existing(folder.file(RUNS), folder.file(BLOCKS), folder.file(StudyFiles.SUMMARY))));
+        h.links("Data", StudyPage.existing(folder.file(RUNS), folder.file(BLOCKS), folder.file(StudyFiles.SUMMARY)));
         if (reduced != null) {
             h.section("The paper's figure values (CIFAR-10, width 64, the paper's budget; not this study's setting)");
             HtmlReport.Table ref = new HtmlReport.Table("L", "max σ(A)", "max σ(Δ)", "root SSQ A", "increment A", "root SSQ Δ", "increment Δ");
@@ -123,10 +123,6 @@ final class ConvScalingReport {
     }
 
     /** The files among {@code files} that exist (the analysis writes them before the page): a page never links a missing file. */
-    private static Path[] existing(Path... files) {
-        return Arrays.stream(files).filter(Files::isRegularFile).toArray(Path[]::new);
-    }
-
     /** The chart saved as a figure, or null when it has nothing to draw (the page leaves it out). */
     private static Figure figure(Chart c, Path plots, String name) {
         return c.isEmpty() ? null : c.saveFigure(plots, name);

@@ -15,6 +15,7 @@ import org.layerwise.data.DataException;
 import org.layerwise.io.Csv;
 import org.layerwise.io.Json;
 import org.layerwise.io.Npy;
+import org.layerwise.study.StudyPage;
 import org.layerwise.study.RunFolder;
 import org.layerwise.study.RunSpec;
 import org.layerwise.train.ElrProbe;
@@ -173,14 +174,7 @@ final class ElrRunData {
      * quantity, may not have every file yet; those are left out, so a page never links a missing file.
      */
     List<Path> files(String... names) {
-        List<Path> out = new ArrayList<>();
-        for (String n : names) {
-            Path f = dir.resolve(n);
-            if (Files.isRegularFile(f)) {
-                out.add(f);
-            }
-        }
-        return out;
+        return StudyPage.existing(java.util.Arrays.stream(names).map(dir::resolve).toArray(Path[]::new));
     }
 
     /** Most files a figure drawn from several runs links one by one; beyond it, it links the folder that holds the runs. */

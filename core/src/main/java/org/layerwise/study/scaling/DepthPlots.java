@@ -1,6 +1,5 @@
 package org.layerwise.study.scaling;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -39,7 +38,7 @@ final class DepthPlots {
      * drawn from, those of them that exist; a figure that could not be drawn is skipped.
      */
     void figure(Figure f, String caption, Path... data) {
-        page.figure(f, Notation.format(caption), Stream.of(data).filter(p -> p != null && Files.isRegularFile(p)).distinct().toArray(Path[]::new));
+        page.figure(f, Notation.format(caption), StudyPage.existing(data).toArray(Path[]::new));
     }
 
     /** The files the fits across depths are drawn from: fits.csv (every fit), metrics.csv (every run's statistics), summary.json. */

@@ -67,14 +67,26 @@ class MallocTunablesTest {
     void launcherSettingKeepsAThreadArenasHeapsMapped() throws Exception {
         Assumptions.assumeTrue(Files.readString(Path.of("/proc/self/maps")).contains("/libc.so.6"),
                 "SKIPPED LOUDLY: not a glibc Linux process; GLIBC_TUNABLES means nothing here");
-        long[] before = childFaults(WITHOUT_PAD);
-        // the probe reproduces the unmapping: most of the 49,152 pages fault again in every round
-        assertTrue(before[0] > PAGES / 4 && before[1] > PAGES / 4, "the probe did not show the faults it guards against under "
-                + WITHOUT_PAD + ": " + before[0] + ", " + before[1] + " of " + PAGES + " pages");
+        // the probe reproduces the unmapping: most of the 49,152 pages fault again in every round. Whether they do depends on
+        // where glibc puts the child thread's arena among the JVM's own threads' arenas (one child in about twenty under load
+        // lands where only the last heap is dropped, 6,150 pages), so the precondition is shown by the first of three children
+        // that lands as a training thread usually does; the launcher's setting below must hold in its one child, wherever it lands
+        long[] before = null;
+        StringBuilder tries = new StringBuilder();
+        for (int child = 0; child < 3 && !showsFaults(before); child++) {
+            before = childFaults(WITHOUT_PAD);
+            tries.append(' ').append(before[0]).append('/').append(before[1]);
+        }
+        assertTrue(showsFaults(before), "the probe did not show the faults it guards against under " + WITHOUT_PAD
+                + " in three children (faults of rounds 2/3:" + tries + " of " + PAGES + " pages)");
         String launcher = launcherTunables();
         long[] after = childFaults(launcher);
         assertTrue(after[0] < PAGES / 100 && after[1] < PAGES / 100, "with ./layerwise's " + launcher + " the freed buffers were"
                 + " faulted in again: " + after[0] + ", " + after[1] + " of " + PAGES + " pages (" + before[0] + " without the pad)");
+    }
+
+    private static boolean showsFaults(long[] faults) {
+        return faults != null && faults[0] > PAGES / 4 && faults[1] > PAGES / 4;
     }
 
     /** The tests run under the allocator setting that users run under. */

@@ -16,8 +16,11 @@ import org.layerwise.io.AtomicFiles;
  * verdict with evidence, sections of paragraphs, tables, figures and preformatted blocks, notes tagged
  * with where a claim comes from, and a provenance section.
  *
- * <p>Self-contained: styles are inline and figures are inlined SVG; there are no scripts and nothing
- * is fetched from the network (the PNG/SVG links point at files beside the page). Every piece of text
+ * <p>Self-contained: styles are inline and figures are inlined SVG; nothing is fetched from the network
+ * (the PNG/SVG links point at files beside the page). The one script is {@link #HOVER_SCRIPT}, inline and
+ * only on a page whose figures carry hover values: it shows the value under the pointer in a label on
+ * the page (a browser's own tooltip for an SVG {@code <title>} is slow, small and absent from
+ * screenshots); without scripts the titles still show as tooltips. Every piece of text
  * is HTML-escaped; only figure SVG produced by this package's instruments is inserted as markup.
  *
  * <p>A live page ({@link #live(int, Instant)}) reloads itself every N seconds (a meta refresh) and
@@ -148,7 +151,24 @@ public final class HtmlReport {
             ".caveat .head{font-weight:bold;color:#8a4500;margin:0 0 .3em}.caveat ul{margin:.3em 0}",
             "nav.toc{background:#fafafa;border:1px solid #ddd;padding:.4em 1.2em;margin:1.2em 0;font-size:15px;display:inline-block}",
             "nav.toc ol{margin:.2em 0;padding-left:1.4em}nav.toc .head{font-weight:bold;margin:.2em 0}",
-            "figcaption .fignum{font-weight:bold}figcaption .data{color:#555}");
+            "figcaption .fignum{font-weight:bold}figcaption .data{color:#555}",
+            ".hovertip{position:absolute;display:none;background:#fffbe6;border:1px solid #b59a3a;border-radius:3px;padding:1px 6px;",
+            "font-size:13px;white-space:nowrap;pointer-events:none;box-shadow:0 1px 3px rgba(0,0,0,.25);z-index:10}",
+            "g.hover>:hover{stroke:#111;stroke-width:1.5px}");
+    /**
+     * Shows a figure's hover value ({@link HoverLayer}: an SVG shape with a {@code <title>}) in a label
+     * beside the shape under the pointer, and outlines the shape; the title moves into the shape's data
+     * on first use, so the browser's own tooltip does not show the same text twice.
+     */
+    static final String HOVER_SCRIPT = String.join("",
+            "(function(){var tip=document.createElement('div');tip.className='hovertip';tip.setAttribute('role','status');",
+            "document.body.appendChild(tip);document.addEventListener('mouseover',function(e){",
+            "var t=e.target&&e.target.closest?e.target.closest('g.hover>*'):null;if(!t){tip.style.display='none';return;}",
+            "var ti=t.querySelector('title');if(ti){t.setAttribute('data-value',ti.textContent);ti.remove();}",
+            "tip.textContent=t.getAttribute('data-value');tip.style.display='block';var r=t.getBoundingClientRect(),",
+            "sx=window.scrollX,sy=window.scrollY,x=r.right+sx+6,y=r.top+sy-tip.offsetHeight-4;",
+            "if(r.right+tip.offsetWidth+12>document.documentElement.clientWidth){x=r.left+sx-tip.offsetWidth-6;}",
+            "if(x<sx){x=sx+2;}if(y<sy){y=r.bottom+sy+4;}tip.style.left=x+'px';tip.style.top=y+'px';});})();");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -428,11 +448,16 @@ public final class HtmlReport {
             h.append("<p class=\"live\">live: last updated ").append(escape(STAMP.format(lastUpdated)))
                     .append("; this page reloads every ").append(refreshSeconds).append(" s while the run goes on</p>\n");
         }
+        StringBuilder body = new StringBuilder();
         for (int i = 0; i < blocks.size(); i++) {
             if (i == firstSectionBlock && sections.size() >= TOC_MIN_SECTIONS) {
-                h.append(toc());
+                body.append(toc());
             }
-            h.append(blocks.get(i).apply(base));
+            body.append(blocks.get(i).apply(base));
+        }
+        h.append(body);
+        if (body.indexOf("<g class=\"hover\"") >= 0) {
+            h.append("<script>").append(HOVER_SCRIPT).append("</script>\n");
         }
         return h.append("</body></html>\n").toString();
     }

@@ -46,8 +46,12 @@ class HtmlReportTest {
         return out;
     }
 
-    /** Self-contained: no scripts, no stylesheet links, nothing fetched from a network address. */
+    /** Self-contained: no script but the hover labels' own, no stylesheet links, nothing fetched from a network address. */
     static void assertSelfContained(String html) {
+        String own = "<script>" + HtmlReport.HOVER_SCRIPT + "</script>";
+        assertTrue(count(html, own) <= 1, "the hover script twice");
+        assertEquals(html.contains("<g class=\"hover\""), html.contains(own), "the hover script exactly where a figure has hover values");
+        html = html.replace(own, "");
         for (String ref : references(html)) {
             String r = ref.trim().toLowerCase(Locale.ROOT);
             assertFalse(r.startsWith("http:") || r.startsWith("https:") || r.startsWith("//") || r.startsWith("ftp:"), "external reference " + ref);
@@ -56,6 +60,17 @@ class HtmlReportTest {
         assertFalse(html.toLowerCase(Locale.ROOT).contains("<link"), "a linked resource");
         assertFalse(html.toLowerCase(Locale.ROOT).contains("@import"), "an imported stylesheet");
         assertFalse(html.toLowerCase(Locale.ROOT).contains("<iframe"), "a frame");
+    }
+
+    /** The hover script reads only the page: no address, no storage, no eval, no other script. */
+    @Test
+    void theHoverScriptFetchesNothing() {
+        String js = HtmlReport.HOVER_SCRIPT;
+        for (String banned : List.of("http", "//", "fetch", "XMLHttpRequest", "eval", "import", "src", "href", "localStorage", "cookie",
+                "innerHTML")) {
+            assertFalse(js.contains(banned), banned);
+        }
+        assertTrue(js.contains("textContent"), "the value is set as text, never as markup");
     }
 
     @Test

@@ -5,7 +5,9 @@ import org.layerwise.data.Dataset;
 /**
  * One thread's workspace of the fused kernel: the whole network, forward and (if asked) backward, on
  * one chunk of at most {@link FusedKernel#CHUNK} samples. Its result depends on the chunk alone, never
- * on which thread runs it or how many threads there are.
+ * on which thread runs it or how many threads there are. An engine that keeps sigma(z) of every
+ * layer from the forward pass for the backward pass (instead of recomputing z = A h + b there) gives
+ * the same floats, bit for bit, for one more copy of the activations.
  */
 interface ChunkEngine {
     /**

@@ -20,7 +20,8 @@ import org.layerwise.model.ResidualMlp;
  *   weight grad  dA[i][j]  = sum_r gz[r][i] h[r][j]      (the chunk's samples, in order)
  * </pre>
  * Padded lanes hold zeros throughout (their weights are zero, sigma(0) = 0), padded rows have zero
- * loss gradient. As in the other layout only h_0..h_L are kept and z is recomputed in the backward pass.
+ * loss gradient. As in the other layout, h_0..h_L are kept, and sigma(z) of every layer where the
+ * kernel keeps it (else z is recomputed in the backward pass: the same floats).
  */
 final class FeatureLanes implements ChunkEngine {
     /** Rows per micro-tile. */
@@ -31,6 +32,7 @@ final class FeatureLanes implements ChunkEngine {
     private final int dp;
     private final int cap;
     private final float[] h;     // (L+1) layers of cap rows x dp
+    private final float[] sig;   // L layers of sigma(z), cap rows x dp; null: recompute z in the backward pass
     private final float[] g;     // cap x dp: dLoss/dh at the current layer
     private final float[] z;     // cap x dp: z, then sigma(z)
     private final float[] ds;    // cap x dp: sigma'(z), then gz
@@ -43,12 +45,13 @@ final class FeatureLanes implements ChunkEngine {
     private final float[] gDelta;
     private final float[] lanes = new float[VL];
 
-    FeatureLanes(ResidualMlp net, int chunk) {
+    FeatureLanes(ResidualMlp net, int chunk, boolean keep) {
         this.net = net;
         this.d = net.width();
         this.dp = LaneMath.roundUp(d, VL);
         this.cap = LaneMath.roundUp(chunk, R);
         this.h = new float[(net.depth() + 1) * cap * dp];
+        this.sig = keep ? new float[net.depth() * cap * dp] : null;
         this.g = new float[cap * dp];
         this.z = new float[cap * dp];
         this.ds = new float[cap * dp];
@@ -73,7 +76,7 @@ final class FeatureLanes implements ChunkEngine {
         }
         java.util.Arrays.fill(h, m * dp, mp * dp, 0f);
         for (int k = 0; k < depth; k++) {
-            forwardLayer(w, k, mp);
+            forwardLayer(w, k, mp, backward);
         }
         // loss, and dLoss/dh_L = 2 (h_L - y) / (B d); padded rows and lanes get 0
         final float[] y = data.y();
@@ -109,24 +112,40 @@ final class FeatureLanes implements ChunkEngine {
         return sse;
     }
 
-    /** Layer k's A (packed in both orientations, padded with zeros) and b from the float32 parameters. */
-    private void loadLayer(float[] w, int k, boolean rowsToo) {
+    /**
+     * Layer k's A, packed ({@link #packed}) for the forward product (columns: element (k = j, lane n = i) is
+     * A[i][j]) and/or for the input gradient (rows: element (k = i, lane n = j) is A[i][j]); padded lanes stay
+     * zero. Panel by panel, so rows are block copies and columns a transpose with no index arithmetic per element.
+     */
+    private void loadLayer(float[] w, int k, boolean columns, boolean rows) {
         final int a = net.offsetA(k);
-        // at: element (k = j, lane n = i) is A[i][j]; ar: element (k = i, lane n = j) is A[i][j]
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < d; j++) {
-                at[packed(j, i, d, dp)] = w[a + i * d + j];
-                if (rowsToo) {
-                    ar[packed(i, j, d, dp)] = w[a + i * d + j];
+        final int nv = dp / VL;
+        for (int n0 = 0; n0 < d; ) {
+            int width = nv - n0 / VL >= 2 ? 2 * VL : VL;
+            int base = n0 / (2 * VL) * d * 2 * VL;
+            int lanes = Math.min(width, d - n0);
+            if (rows) {
+                for (int i = 0; i < d; i++) {
+                    System.arraycopy(w, a + i * d + n0, ar, base + i * width, lanes);
                 }
             }
+            if (columns) {
+                for (int i = n0; i < n0 + lanes; i++) {
+                    int src = a + i * d;
+                    int dst = base + i - n0;
+                    for (int j = 0; j < d; j++) {
+                        at[dst + j * width] = w[src + j];
+                    }
+                }
+            }
+            n0 += width;
         }
-        System.arraycopy(w, net.offsetB(k), bias, 0, d);
     }
 
     /** z = A_k h_k + b_k for the chunk's mp rows, then sigma (and sigma' into ds when asked). */
     private void preActivate(float[] w, int k, int mp, boolean derivative) {
-        loadLayer(w, k, derivative);
+        loadLayer(w, k, true, derivative);
+        System.arraycopy(w, net.offsetB(k), bias, 0, d);
         for (int r = 0; r < mp; r++) {
             System.arraycopy(bias, 0, z, r * dp, dp);
         }
@@ -135,9 +154,12 @@ final class FeatureLanes implements ChunkEngine {
     }
 
     /** h_{k+1} = h_k + delta_k sigma(A_k h_k + b_k). */
-    private void forwardLayer(float[] w, int k, int mp) {
+    private void forwardLayer(float[] w, int k, int mp, boolean keep) {
         preActivate(w, k, mp, false);
         final int in = k * cap * dp;
+        if (keep && sig != null) {
+            System.arraycopy(z, 0, sig, in, mp * dp);
+        }
         final int out = in + cap * dp;
         final FloatVector delta = FloatVector.broadcast(S, LaneMath.delta(net, w, k));
         for (int e = 0; e < mp * dp; e += VL) {
@@ -150,7 +172,13 @@ final class FeatureLanes implements ChunkEngine {
      * dA = gz^T h_k over the chunk's m rows; then g += gz A_k (g becomes dLoss/dh_k).
      */
     private void backwardLayer(float[] w, int k, int m, int mp, float[] grad) {
-        preActivate(w, k, mp, true); // z = sigma(z), ds = sigma'(z)
+        if (sig != null) { // sigma(z) as the forward pass left it; A packed by rows only, for the input gradient
+            System.arraycopy(sig, k * cap * dp, z, 0, mp * dp);
+            LaneMath.derivative(net.activation(), z, 0, ds, mp * dp);
+            loadLayer(w, k, false, true);
+        } else {
+            preActivate(w, k, mp, true); // z = sigma(z), ds = sigma'(z)
+        }
         final FloatVector delta = FloatVector.broadcast(S, LaneMath.delta(net, w, k));
         FloatVector dAcc = FloatVector.zero(S);
         for (int v = 0; v < dp; v += VL) {
@@ -322,6 +350,6 @@ final class FeatureLanes implements ChunkEngine {
 
     @Override
     public long workspaceBytes() {
-        return 4L * (h.length + g.length + z.length + ds.length + at.length + ar.length + hp.length + bias.length + dA.length + db.length + gDelta.length);
+        return 4L * (h.length + (sig == null ? 0 : sig.length) + g.length + z.length + ds.length + at.length + ar.length + hp.length + bias.length + dA.length + db.length + gDelta.length);
     }
 }

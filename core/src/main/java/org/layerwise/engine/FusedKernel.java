@@ -17,8 +17,9 @@ import org.layerwise.model.ResidualMlp;
  *       samples for narrow layers ({@link SampleLanes}: d = 10 does not fill a vector) and lanes
  *       across features with a register-tiled micro-kernel for wide ones ({@link FeatureLanes}). The
  *       crossover is measured by {@code layerwise bench scaling-kernel}.</li>
- *   <li>Only h_0..h_L are kept; the backward pass recomputes z = A_k h_k + b_k from h_k. That costs
- *       one extra matrix product per layer and keeps memory at one copy of the activations.</li>
+ *   <li>h_0..h_L are kept, and sigma(z_k) of every layer while that copy fits in {@link #KEEP_LIMIT_BYTES}
+ *       per thread; past it the backward pass recomputes z = A_k h_k + b_k from h_k (one more matrix product
+ *       per layer, memory at one copy of the activations). Both give the same floats.</li>
  *   <li><b>Results do not depend on the thread count.</b> A batch is cut into fixed chunks of
  *       {@link #CHUNK} samples, whatever the threads; each chunk's loss and gradient are computed in
  *       an order that depends on the chunk alone, and the chunks are summed in chunk order. Threads
@@ -69,6 +70,14 @@ public final class FusedKernel implements ResidualKernel {
     }
 
     public FusedKernel(ResidualMlp net, int threads, int maxBatch, Layout layout) {
+        this(net, threads, maxBatch, layout, keepsActivations(net, Math.min(CHUNK, Math.max(1, maxBatch))));
+    }
+
+    /**
+     * @param keep keep sigma(z) of every layer from the forward pass for the backward pass (one more copy of
+     *             the activations per thread) rather than recompute z there; the results are the same floats
+     */
+    FusedKernel(ResidualMlp net, int threads, int maxBatch, Layout layout, boolean keep) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
@@ -81,7 +90,7 @@ public final class FusedKernel implements ResidualKernel {
         this.chunk = Math.min(CHUNK, Math.max(1, maxBatch));
         this.engines = new ChunkEngine[this.threads];
         for (int t = 0; t < this.threads; t++) {
-            engines[t] = layout == Layout.FEATURE_LANES ? new FeatureLanes(net, chunk) : new SampleLanes(net, chunk);
+            engines[t] = layout == Layout.FEATURE_LANES ? new FeatureLanes(net, chunk, keep) : new SampleLanes(net, chunk, keep);
         }
         this.chunkGrad = new float[chunks][net.parameterCount()];
         this.pool = this.threads > 1 ? Executors.newFixedThreadPool(this.threads, r -> {
@@ -89,6 +98,22 @@ public final class FusedKernel implements ResidualKernel {
             th.setDaemon(true);
             return th;
         }) : null;
+    }
+
+    /** Most bytes of kept sigma(z) per thread; past it the backward pass recomputes z (the same results, 1/4 more arithmetic). */
+    public static final long KEEP_LIMIT_BYTES = 1L << 30;
+
+    /**
+     * Whether a thread's engine keeps sigma(z) for the backward pass: when that copy of a chunk's activations fits in
+     * {@link #KEEP_LIMIT_BYTES}; {@code -Dlayerwise.kernel.keep-activations=false} turns it off.
+     */
+    static boolean keepsActivations(ResidualMlp net, int chunk) {
+        if (!Boolean.parseBoolean(System.getProperty("layerwise.kernel.keep-activations", "true"))) {
+            return false;
+        }
+        long rows = LaneMath.roundUp(chunk, SampleLanes.BLOCK);
+        long width = LaneMath.roundUp(net.width(), LaneMath.VL);
+        return 4L * net.depth() * rows * width <= KEEP_LIMIT_BYTES;
     }
 
     private static int chunks(int n) {
@@ -123,12 +148,17 @@ public final class FusedKernel implements ResidualKernel {
         });
         // the chunks in chunk order: the same sums whatever the thread count
         int count = net.parameterCount();
+        // (chunk by chunk over all parameters: the same additions in the same order as summing each parameter's chunks
+        // from 0.0, in a loop the JIT vectorizes)
+        float[] first = chunkGrad[0];
         for (int p = 0; p < count; p++) {
-            double s = 0;
-            for (int c = 0; c < chunks; c++) {
-                s += chunkGrad[c][p];
+            grad[p] = 0.0 + first[p];
+        }
+        for (int c = 1; c < chunks; c++) {
+            float[] part = chunkGrad[c];
+            for (int p = 0; p < count; p++) {
+                grad[p] += part[p];
             }
-            grad[p] = s;
         }
         return sum(sse) / ((double) n * net.width());
     }
@@ -203,7 +233,10 @@ public final class FusedKernel implements ResidualKernel {
         return bytes;
     }
 
-    /** Bytes of the activations h_0..h_L alone for a batch: the floor any backward pass must hold. */
+    /**
+     * Bytes of the activations h_0..h_L alone for a batch: the floor any backward pass must hold (the kernel
+     * holds about twice this where it keeps sigma(z), {@link #keepsActivations}).
+     */
     public static long activationBytes(ResidualMlp net, int batch) {
         return 4L * (net.depth() + 1) * net.width() * batch;
     }

@@ -50,6 +50,31 @@ final class LaneMath {
     }
 
     /**
+     * sigma' into ds from sigma's own output in sig (the first n values): the same floats as
+     * {@link #activate} writes into ds from z (tanh: 1 - t·t by the same FMA; relu: sigma &gt; 0 exactly
+     * where z &gt; 0, NaN included; linear: 1), so a backward pass that kept sigma(z) from the forward
+     * pass computes bit for bit what one that recomputes z computes.
+     */
+    static void derivative(Activation act, float[] sig, int off, float[] ds, int n) {
+        switch (act) {
+            case TANH -> {
+                FloatVector one = FloatVector.broadcast(S, 1f);
+                for (int l = 0; l < n; l += VL) {
+                    FloatVector t = FloatVector.fromArray(S, sig, off + l);
+                    t.fma(t.neg(), one).intoArray(ds, l);
+                }
+            }
+            case RELU -> {
+                FloatVector zero = FloatVector.zero(S);
+                for (int l = 0; l < n; l += VL) {
+                    zero.blend(1f, FloatVector.fromArray(S, sig, off + l).compare(VectorOperators.GT, 0f)).intoArray(ds, l);
+                }
+            }
+            case LINEAR -> java.util.Arrays.fill(ds, 0, n, 1f);
+        }
+    }
+
+    /**
      * Lane sum in a fixed order. reduceLanes(ADD) is not used: its compiled and interpreted orders
      * differ, which would break bit-identical resume.
      */

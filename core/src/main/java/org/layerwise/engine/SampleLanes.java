@@ -23,6 +23,7 @@ final class SampleLanes implements ChunkEngine {
     private final ResidualMlp net;
     private final int cap;            // padded rows per feature
     private final float[] h;          // (L+1) layers of d x cap, block-major: see at()
+    private final float[] sig;        // L layers of sigma(z), d x cap, block-major; null: recompute z in the backward pass
     private final float[] g;          // d x cap, block-major: dLoss/dh at the current layer
     private final float[] gz;         // d x BLOCK: gz for one block
     private final float[] accDelta = new float[VL];
@@ -32,11 +33,12 @@ final class SampleLanes implements ChunkEngine {
     private final float[] accB;
     private final float[] gDelta;
 
-    SampleLanes(ResidualMlp net, int chunk) {
+    SampleLanes(ResidualMlp net, int chunk, boolean keep) {
         this.net = net;
         int d = net.width();
         this.cap = LaneMath.roundUp(chunk, BLOCK);
         this.h = new float[(net.depth() + 1) * d * cap];
+        this.sig = keep ? new float[net.depth() * d * cap] : null;
         this.g = new float[d * cap];
         this.gz = new float[d * BLOCK];
         this.zs = new float[d * BLOCK];
@@ -61,7 +63,7 @@ final class SampleLanes implements ChunkEngine {
             }
         }
         for (int k = 0; k < depth; k++) {
-            forwardLayer(w, k, mp);
+            forwardLayer(w, k, mp, backward);
         }
 
         // loss, and dLoss/dh_L = 2 (h_L - y) / (B d); padded lanes get 0 so they add nothing below
@@ -112,7 +114,7 @@ final class SampleLanes implements ChunkEngine {
      * h_{k+1} = h_k + delta_k * sigma(A_k h_k + b_k), four vectors of samples per pass: the four FMA
      * chains are independent, which hides the FMA latency that one chain per z_i would expose.
      */
-    private void forwardLayer(float[] w, int k, int mp) {
+    private void forwardLayer(float[] w, int k, int mp, boolean keep) {
         final int d = net.width();
         final int a0 = net.offsetA(k);
         final int in = k * d * cap;
@@ -121,6 +123,9 @@ final class SampleLanes implements ChunkEngine {
         for (int v = 0; v < mp; v += BLOCK) {
             preActivations(h, w, a0, zs, d, in, v);
             LaneMath.activate(net.activation(), zs, null, d * BLOCK);
+            if (keep && sig != null) {
+                System.arraycopy(zs, 0, sig, in + v * d, d * BLOCK);
+            }
             for (int i = 0; i < d; i++) {
                 int hi = in + v * d + i * BLOCK;
                 int ho = out + v * d + i * BLOCK;
@@ -197,7 +202,8 @@ final class SampleLanes implements ChunkEngine {
     /**
      * Given g = dLoss/dh_{k+1}, accumulate dLoss/dA_k, db_k, d delta_k and overwrite g with dLoss/dh_k:
      * gz = g * delta * sigma'(z);  dA += gz h_k^T;  db += gz;  d delta += g . sigma(z);  g += A_k^T gz.
-     * z is recomputed from h_k (four vectors per pass, as forward); gz for the block is kept in a
+     * sigma(z) is the forward pass's where it was kept, else z is recomputed from h_k (four vectors per
+     * pass, as forward); gz for the block is kept in a
      * small scratch, then each g_j is updated with four independent chains.
      */
     private void backwardLayer(float[] w, int k, int mp, float[] grad) {
@@ -210,8 +216,13 @@ final class SampleLanes implements ChunkEngine {
         java.util.Arrays.fill(accB, 0f);
         java.util.Arrays.fill(accD, 0f);
         for (int v = 0; v < mp; v += BLOCK) {
-            preActivations(h, w, a0, zs, d, in, v);
-            LaneMath.activate(net.activation(), zs, ds, d * BLOCK); // zs becomes sigma(z), ds sigma'(z)
+            if (sig != null) { // sigma(z) as the forward pass left it
+                System.arraycopy(sig, in + v * d, zs, 0, d * BLOCK);
+                LaneMath.derivative(net.activation(), zs, 0, ds, d * BLOCK);
+            } else {
+                preActivations(h, w, a0, zs, d, in, v);
+                LaneMath.activate(net.activation(), zs, ds, d * BLOCK); // zs becomes sigma(z), ds sigma'(z)
+            }
             FloatVector dAcc = FloatVector.fromArray(S, accD, 0);
             for (int i = 0; i < d; i++) {
                 int gi = v * d + i * BLOCK;
@@ -334,7 +345,7 @@ final class SampleLanes implements ChunkEngine {
 
     @Override
     public long workspaceBytes() {
-        return 4L * (h.length + g.length + gz.length + accA.length + accB.length
+        return 4L * (h.length + (sig == null ? 0 : sig.length) + g.length + gz.length + accA.length + accB.length
                 + gDelta.length + accDelta.length + zs.length + ds.length);
     }
 }

@@ -159,6 +159,36 @@ class GradientCheckTest {
     }
 
     /**
+     * Keeping sigma(z) from the forward pass gives the backward pass the same floats as recomputing z
+     * there: loss and every gradient entry bit-identical, in both layouts, for every activation and delta
+     * mode, with padded rows and lanes (37 rows; widths 21 and 40) and two chunks (300 rows).
+     */
+    @ParameterizedTest(name = "{0} / {1} / {2}")
+    @MethodSource("layoutVariants")
+    void keptActivationsGiveTheRecomputedBits(FusedKernel.Layout layout, Activation act, DeltaMode mode) {
+        for (int width : new int[] {21, 40}) {
+            ResidualMlp net = new ResidualMlp(9, width, act, mode);
+            for (int n : new int[] {37, 300}) {
+                Dataset data = randomData(n, width, 4);
+                double[] p = params(net, 7);
+                int[] rows = identity(n);
+                double[] kept = new double[p.length];
+                double[] recomputed = new double[p.length];
+                try (FusedKernel a = new FusedKernel(net, 2, n, layout, true); FusedKernel b = new FusedKernel(net, 2, n, layout, false)) {
+                    assertTrue(a.workspaceBytes() > b.workspaceBytes(), "the keeping kernel holds sigma(z)");
+                    double la = a.lossAndGradient(p, data, rows, 0, n, kept);
+                    double lb = b.lossAndGradient(p, data, rows, 0, n, recomputed);
+                    assertEquals(Double.doubleToLongBits(lb), Double.doubleToLongBits(la), "loss, width " + width + ", " + n + " rows");
+                }
+                for (int i = 0; i < p.length; i++) {
+                    assertEquals(Double.doubleToLongBits(recomputed[i]), Double.doubleToLongBits(kept[i]),
+                            "width " + width + ", " + n + " rows, parameter " + i);
+                }
+            }
+        }
+    }
+
+    /**
      * The batch is reduced over fixed chunks in a fixed order: 1, 2, 3 and 4 threads give the same
      * bits (600 rows: three chunks, the last one short), in both layouts, for the loss-only pass too.
      */

@@ -156,8 +156,9 @@ public final class ScalingStudy implements Study {
                 int depth = r.depth();
                 ResidualMlp net = new ResidualMlp(depth, c.width(), c.activation(), c.delta());
                 long params = net.parameterCount();
-                // activations (twice for float64), float32 + float64 weights, gradient, optimizer state, checkpoint buffer
-                long heap = (c.float64() ? 4 : 2) * FusedKernel.activationBytes(net, c.batchSize()) + 56L * params;
+                // activations (h and the kept sigma(z) in float32, with padding; h twice over in float64), float32 + float64
+                // weights, gradient, optimizer state, checkpoint buffer
+                long heap = (c.float64() ? 4 : 3) * FusedKernel.activationBytes(net, c.batchSize()) + 56L * params;
                 long epochs = maxEpochs(c);
                 long disk = 4L * params + 8L * params * 3 /* checkpoint with optimizer state */ + 40L * epochs + 100L * depth;
                 String note = "";

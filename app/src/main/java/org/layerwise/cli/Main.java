@@ -85,7 +85,8 @@ public final class Main {
             out.print(help());
             return 0;
         }
-        if (cmd.equals("--version") || cmd.equals("-V") || cmd.equals("version")) {
+        // -V/--version anywhere, as -h/--help ("options everywhere"): 'layerwise scaling -V' printed "unexpected argument"
+        if (cmd.equals("version") || Arrays.asList(args).contains("--version") || Arrays.asList(args).contains("-V")) {
             out.println("layerwise " + Provenance.versionLine());
             return 0;
         }
@@ -149,6 +150,16 @@ public final class Main {
 
     /** Parses --key value / --key=value pairs; flags named in {@code own} are returned apart, switches in {@code switches} take no value. */
     static Map<String, String> flags(List<String> args, Map<String, String> own, List<String> switches, List<String> positional) {
+        return flags(args, own, switches, positional, key -> false);
+    }
+
+    /**
+     * As above, for a command that also takes settings ({@code setting} tells which): a flag last on the line
+     * without a value is "missing value" where it is an option or a setting, and otherwise is returned
+     * with an empty value, so that the caller names it as unknown ('scaling --bogus' said "missing value").
+     */
+    static Map<String, String> flags(List<String> args, Map<String, String> own, List<String> switches, List<String> positional,
+            java.util.function.Predicate<String> setting) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -168,10 +179,13 @@ public final class Main {
             } else if (key.equals("help") || switches.contains(key)) {
                 value = "true";
             } else {
-                if (i + 1 >= args.size()) {
+                if (i + 1 < args.size()) {
+                    value = args.get(++i);
+                } else if (own.containsKey(key) || setting.test(key)) {
                     throw new ConfigException(key + ": missing value after --" + key);
+                } else {
+                    value = "";
                 }
-                value = args.get(++i);
             }
             if (own.containsKey(key) || switches.contains(key)) {
                 own.put(key, value);
@@ -287,7 +301,7 @@ public final class Main {
 
     static int bench(List<String> args, PrintStream out) {
         if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
-            out.println(org.layerwise.engine.torch.bench.KernelBenchmark.USAGE + "\n\n" + """
+            String usage = org.layerwise.engine.torch.bench.KernelBenchmark.USAGE + "\n\n" + """
                     layerwise bench study [--threads N|N,M,...] [--updates N] [--depth-max L] [--python auto|none|PATH]
 
                     a depth-scaling grid end to end as a user runs it (L = 4 .. depth-max, base 2, default 1024; tanh,
@@ -297,8 +311,12 @@ public final class Main {
                     layerwise side on each count and prints the speed-up (end to end and training alone) against the
                     bound of whole networks per core; Python runs on the last count (--python none skips it).
 
-                    """ + org.layerwise.engine.torch.bench.ResNetBenchmark.USAGE);
-            return args.isEmpty() ? USAGE : 0;
+                    """ + org.layerwise.engine.torch.bench.ResNetBenchmark.USAGE;
+            if (args.isEmpty()) {
+                throw new MissingArguments(usage); // usage because arguments are missing: stderr, exit 2
+            }
+            out.println(usage);
+            return 0;
         }
         if (args.get(0).equals("resnet")) {
             var settings = org.layerwise.engine.torch.bench.ResNetBenchmark.Settings.parse(args.subList(1, args.size()));

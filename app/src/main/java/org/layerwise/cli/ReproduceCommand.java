@@ -97,16 +97,33 @@ final class ReproduceCommand {
         boolean wait = own.get("wait") != null;
         Map<String, Object> result = r.run((study, use, settings, folder) -> launch(study, use, settings, folder, executor, wait, out, terminal), out);
         out.println("claims (" + scale.id() + " scale):");
-        for (Object o : (List<?>) result.get("claims")) {
-            Map<?, ?> c = (Map<?, ?>) o;
-            out.println(String.format("  (%s) %-58s %s", c.get("id"), c.get("title"), c.get("verdict")));
-        }
+        verdictLines((List<?>) result.get("claims")).forEach(out::println);
         out.println("report: " + dir.resolve(Reproduction.REPORT).toAbsolutePath());
         boolean failed = ((List<?>) result.get("studies")).stream().anyMatch(s -> {
             Object rc = ((Map<?, ?>) s).get("exit_code");
             return rc instanceof Integer i && i != 0;
         });
         return failed ? Main.ENVIRONMENT : 0;
+    }
+
+    /**
+     * "  (4) TITLE  VERDICT", the verdicts in one column after the longest title (a fixed 58 columns ran
+     * longer titles into their verdict: "lowers the spread quickly inconclusive").
+     */
+    static List<String> verdictLines(List<?> claims) {
+        int idWidth = 0;
+        int titleWidth = 0;
+        for (Object o : claims) {
+            Map<?, ?> c = (Map<?, ?>) o;
+            idWidth = Math.max(idWidth, String.valueOf(c.get("id")).length());
+            titleWidth = Math.max(titleWidth, String.valueOf(c.get("title")).length());
+        }
+        List<String> lines = new ArrayList<>();
+        for (Object o : claims) {
+            Map<?, ?> c = (Map<?, ?>) o;
+            lines.add(String.format("  %-" + (idWidth + 2) + "s %-" + titleWidth + "s  %s", "(" + c.get("id") + ")", c.get("title"), c.get("verdict")));
+        }
+        return lines;
     }
 
     static int launch(org.layerwise.study.Study study, StudyUse use, Map<String, String> settings, Path folder, List<String> executor, boolean wait,

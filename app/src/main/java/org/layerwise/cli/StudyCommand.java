@@ -160,7 +160,9 @@ final class StudyCommand {
         OPTIONS.forEach(k -> own.put(k, null));
         SweepCommand.SLURM_OPTIONS.forEach(k -> own.put(k, null));
         List<String> positional = new ArrayList<>();
-        Map<String, String> settings = Main.flags(args, own, SWITCHES, positional);
+        Set<String> known = new LinkedHashSet<>();
+        study.spec().keys().forEach(k -> known.add(k.name()));
+        Map<String, String> settings = Main.flags(args, own, SWITCHES, positional, known::contains);
         if (own.get("help") != null) {
             out.print(help(study, command, own.get("preset")));
             return 0;

@@ -85,6 +85,12 @@ class MainTest {
             {2, "index: 'x' is not valid", "scaling", "--index", "x"},
             {2, "lr: given twice", "scaling", "--lr", "0.1", "--lr", "0.2"},
             {2, "unexpected argument 'extra'", "scaling", "extra"},
+            // a flag last on the line, without a value: unknown if it is no option or setting ("missing value" misled)
+            {2, "unknown setting 'bogus'; known settings: dataset, ", "scaling", "--bogus"},
+            {2, "lr: missing value after --lr", "scaling", "--lr"},
+            {2, "out: missing value after --out", "elr", "train", "--out"},
+            {2, "demo takes only --out; unknown option --bogus", "demo", "--bogus"},
+            {2, "report: unknown option --bogus", "report", plain.toString(), "--bogus"},
             {2, "layerwise report: " + tmp.resolve("empty") + " is not a study folder", "report", tmp.resolve("empty").toString()},
             {1, "layerwise report: no finished run in", "report", studyWithoutRuns.toString()},
             {2, "cannot create", "scaling", "--out", file.resolve("sub").toString(), "--depth-max", "12"},
@@ -179,12 +185,19 @@ class MainTest {
         assertEquals(0, v.code());
         assertTrue(v.out().matches("layerwise \\d+\\.\\d+\\.\\d+.*\\(git [0-9a-f]{12}.*\\)\\n"), v.out());
         assertEquals(v.out(), run("-V").out());
+        // options everywhere: after a command too, as -h/--help ('scaling -V' was "unexpected argument '-V'")
+        for (String[] after : new String[][] {{"scaling", "-V"}, {"elr", "--version"}, {"elr", "train", "-V"}, {"sweep", "plan", "--version"},
+            {"report", "-V"}, {"bench", "--version"}}) {
+            Out a = run(after);
+            assertEquals(0, a.code(), String.join(" ", after) + ": " + a.err());
+            assertEquals(v.out(), a.out(), String.join(" ", after));
+        }
         // usage printed because arguments are missing is an error: stderr and exit 2; asked-for help is stdout, exit 0
         Out none = run();
         assertEquals(2, none.code());
         assertTrue(none.out().isEmpty() && none.err().contains("commands:"), none.out());
         assertEquals(0, run("--help").code());
-        for (String[] missing : new String[][] {{"report"}, {"sweep"}, {"elr"}}) {
+        for (String[] missing : new String[][] {{"report"}, {"sweep"}, {"elr"}, {"export"}, {"bench"}}) {
             Out m = run(missing);
             assertEquals(2, m.code(), String.join(" ", missing));
             assertTrue(m.out().isEmpty() && m.err().contains("layerwise " + missing[0]), String.join(" ", missing) + ": " + m.err());

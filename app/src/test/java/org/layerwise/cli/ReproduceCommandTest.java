@@ -66,6 +66,18 @@ class ReproduceCommandTest {
         assertFalse(Files.exists(tmp.resolve("l")));
     }
 
+    /** The verdicts stand in one column after the longest title, two spaces apart (titles over 58 characters ran into them). */
+    @Test
+    void verdictsStandInOneColumn() {
+        java.util.List<String> lines = ReproduceCommand.verdictLines(java.util.List.of(
+                java.util.Map.of("id", "4", "title", "the hyper-parameter-free ELR warm-up lowers the spread quickly", "verdict", "inconclusive"),
+                java.util.Map.of("id", "6", "title", "tanh + shared δ: a smooth limit that is not the neural ODE", "verdict", "reproduced"),
+                java.util.Map.of("id", "8a", "title", "short", "verdict", "not testable at this scale")));
+        assertEquals("  (4)  the hyper-parameter-free ELR warm-up lowers the spread quickly  inconclusive", lines.get(0));
+        assertEquals("  (6)  tanh + shared δ: a smooth limit that is not the neural ODE      reproduced", lines.get(1));
+        assertEquals("  (8a) short" + " ".repeat(57) + "  not testable at this scale", lines.get(2));
+    }
+
     /** A real reproduction of two cheap claims: it trains, decides, and a second invocation resumes (nothing retrained) with the same verdicts. */
     @Test
     void aSmallReproductionGivesVerdictsAndResumes(@TempDir Path tmp) throws Exception {

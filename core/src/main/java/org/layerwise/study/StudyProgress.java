@@ -3,6 +3,7 @@ package org.layerwise.study;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.layerwise.train.StepView;
 import org.layerwise.train.TrainingListener;
 
@@ -15,13 +16,19 @@ import org.layerwise.train.TrainingListener;
  * do not count towards the rate). "At most" assumes every run uses its whole budget; once runs have
  * finished, "about" scales that by the share of their budgets the finished runs used, since runs that
  * converge or diverge stop early (the ELR trainability grid's diverging runs stop within a few steps:
- * the bound alone was 30x the time it took).
+ * the bound alone was 30x the time it took). The clock of the rates starts at the first update (of the
+ * study, and of each run for its own rate): the time before it is one-time start-up (data loading, JIT
+ * compilation, the first libtorch step), and counting it made the first estimate of a 56 s ELR run
+ * 0:14:43.
  */
 public final class StudyProgress {
     private final PrintStream out;
     private final boolean terminal;
     private final int total;
-    private final long start = System.nanoTime();
+    private final LongSupplier clock;
+    private long lastDraw;
+    private long clockStart = -1; // when the study's first update in this process ended; -1 before
+    private double workAtClockStart; // the work done here by then
     private final double totalCost;
     private double finishedCost;  // cost of runs completed in this process
     private double finishedWork;  // their work done here: cost x share of the budget done in this process
@@ -30,14 +37,20 @@ public final class StudyProgress {
     private int done;
     private int failed;
     private final Map<String, Tracker> running = new LinkedHashMap<>();
-    private long lastDraw;
     private boolean statusShown;
 
     public StudyProgress(PrintStream out, boolean terminal, int total, double totalCost) {
+        this(out, terminal, total, totalCost, System::nanoTime);
+    }
+
+    /** With its own clock (nanoseconds), for tests. */
+    StudyProgress(PrintStream out, boolean terminal, int total, double totalCost, LongSupplier clock) {
         this.out = out;
         this.terminal = terminal;
         this.total = total;
         this.totalCost = totalCost;
+        this.clock = clock;
+        this.lastDraw = clock.getAsLong(); // plain output: the first status line after 30 s, as every later one
     }
 
     /** A run that was complete before this process started. */
@@ -91,25 +104,35 @@ public final class StudyProgress {
         }
     }
 
-    /** Seconds left if every run uses its whole budget, from work done per second here; NaN before anything is measured. */
+    /**
+     * Seconds left if every run uses its whole budget, from work done per second here since the first
+     * update; NaN before a second of it is measured.
+     */
     synchronized double secondsLeft() {
-        return secondsLeft(System.nanoTime());
+        return secondsLeft(clock.getAsLong());
+    }
+
+    /** The work done in this process: finished runs and the runs in flight. */
+    private double workHere() {
+        double inFlight = 0;
+        for (Tracker t : running.values()) {
+            inFlight += t.spec.cost() * t.fractionDoneHere();
+        }
+        return finishedWork + inFlight;
     }
 
     synchronized double secondsLeft(long now) {
-        double inFlight = 0;
         double inFlightDone = 0;
         for (Tracker t : running.values()) {
-            inFlight += t.spec.cost() * t.fractionDoneHere();
             inFlightDone += t.spec.cost() * (t.fractionDoneHere() + t.fractionBefore());
         }
-        double workHere = finishedWork + inFlight;
-        double elapsed = (now - start) / 1e9;
-        if (workHere <= 0 || elapsed < 1) {
+        double work = workHere() - workAtClockStart;
+        double elapsed = (now - clockStart) / 1e9;
+        if (clockStart < 0 || work <= 0 || elapsed < 1) {
             return Double.NaN;
         }
         double left = totalCost - skippedCost - finishedCost - inFlightDone;
-        return Math.max(0, left) / (workHere / elapsed);
+        return Math.max(0, left) / (work / elapsed);
     }
 
     /**
@@ -124,7 +147,7 @@ public final class StudyProgress {
     }
 
     private void draw(boolean force) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (!force && now - lastDraw < (terminal ? 500_000_000L : 30_000_000_000L)) {
             return;
         }
@@ -136,7 +159,7 @@ public final class StudyProgress {
         sb.append(String.format("[done %d/%d · running %d · failed %d · left %d]", done, total, running.size(), failed,
                 total - done - failed - running.size()));
         for (Tracker t : running.values()) {
-            sb.append(' ').append(t.describe());
+            sb.append(' ').append(t.describe(now));
         }
         sb.append(" · study ").append(timeLeft(now));
         if (terminal) {
@@ -170,7 +193,8 @@ public final class StudyProgress {
         final long max;
         long resumedAt;
         volatile long updates;
-        long began = System.nanoTime();
+        long firstAt = -1; // when its first update here ended; its rate counts from there
+        long firstUpdates;
 
         Tracker(RunSpec spec, long max) {
             this.spec = spec;
@@ -186,7 +210,6 @@ public final class StudyProgress {
         public void onBegin(long resumed) {
             resumedAt = resumed;
             updates = resumed;
-            began = System.nanoTime();
             if (resumed > 0) {
                 print(spec.id() + ": resumed from its checkpoint at update " + resumed);
             }
@@ -196,6 +219,14 @@ public final class StudyProgress {
         public void afterUpdate(StepView step) {
             updates = step.step() + 1;
             synchronized (StudyProgress.this) {
+                if (firstAt < 0) {
+                    firstAt = clock.getAsLong();
+                    firstUpdates = updates;
+                }
+                if (clockStart < 0) {
+                    clockStart = firstAt;
+                    workAtClockStart = workHere();
+                }
                 draw(false);
             }
         }
@@ -208,11 +239,18 @@ public final class StudyProgress {
             return Math.min(1, (double) resumedAt / max);
         }
 
-        String describe() {
-            double secs = (System.nanoTime() - began) / 1e9;
-            double rate = secs > 0 ? (updates - resumedAt) / secs : 0;
+        /** "L00291-s0 178/3000 340 updates/s"; the rate once a second has passed since its first update. */
+        String describe(long now) {
+            double secs = firstAt < 0 ? 0 : (now - firstAt) / 1e9;
+            double rate = secs >= 1 ? (updates - firstUpdates) / secs : 0;
             return String.format("%s %d/%d%s%s", spec.id(), updates, max, resumedAt > 0 ? " (resumed at " + resumedAt + ")" : "",
-                    rate > 0 ? String.format(" %.0f updates/s", rate) : "");
+                    rate > 0 ? " " + rate(rate) + " updates/s" : "");
         }
+    }
+
+    /** A rate with two significant digits below 10 ("0.42", "1.3"), whole numbers above: a slow run's rate is not "0" or "1". */
+    static String rate(double perSecond) {
+        return perSecond >= 10 ? String.format("%.0f", perSecond) : perSecond >= 1 ? String.format("%.1f", perSecond)
+                : String.format("%.2g", perSecond);
     }
 }

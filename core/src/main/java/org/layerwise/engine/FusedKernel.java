@@ -102,13 +102,22 @@ public final class FusedKernel implements ResidualKernel {
 
     /** Most bytes of kept sigma(z) per thread; past it the backward pass recomputes z (the same results, 1/4 more arithmetic). */
     public static final long KEEP_LIMIT_BYTES = 1L << 30;
+    /**
+     * Narrowest width that keeps sigma(z): recomputing costs d² per sample and reading the kept copy d, so narrow
+     * layers recompute. Measured with bench scaling-kernel on 2 threads (BENCHMARKS.md): keeping was 10-25 % slower
+     * at d = 10 and 5-15 % faster at d = 25, 50 and 100; the crossover lies between 10 and 25.
+     */
+    public static final int KEEP_FROM_WIDTH = 16;
 
     /**
      * Whether a thread's engine keeps sigma(z) for the backward pass: when that copy of a chunk's activations fits in
-     * {@link #KEEP_LIMIT_BYTES}; {@code -Dlayerwise.kernel.keep-activations=false} turns it off.
+     * {@link #KEEP_LIMIT_BYTES} and the layers are at least {@link #KEEP_FROM_WIDTH} wide; {@code -Dlayerwise.kernel.keep-activations=false} turns it off.
      */
     static boolean keepsActivations(ResidualMlp net, int chunk) {
         if (!Boolean.parseBoolean(System.getProperty("layerwise.kernel.keep-activations", "true"))) {
+            return false;
+        }
+        if (net.width() < KEEP_FROM_WIDTH) {
             return false;
         }
         long rows = LaneMath.roundUp(chunk, SampleLanes.BLOCK);

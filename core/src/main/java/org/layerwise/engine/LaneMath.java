@@ -15,45 +15,35 @@ final class LaneMath {
     }
 
     /**
-     * sigma over the first n values of zs, in place; with ds non-null also sigma' into ds. A small
+     * sigma over the first n values of zs, in place; with ds non-null also sigma' into ds, from sigma's
+     * output by {@link #derivative} (the one formula both backward passes use). A small
      * method with one loop per activation, so the JIT inlines the vector tanh here (in the large
      * layer methods it does not, and boxes the vectors).
      */
     static void activate(Activation act, float[] zs, float[] ds, int n) {
         switch (act) {
             case TANH -> {
-                FloatVector one = FloatVector.broadcast(S, 1f);
                 for (int l = 0; l < n; l += VL) {
-                    FloatVector t = RationalTanh.apply(S, FloatVector.fromArray(S, zs, l));
-                    t.intoArray(zs, l);
-                    if (ds != null) {
-                        t.fma(t.neg(), one).intoArray(ds, l);
-                    }
+                    RationalTanh.apply(S, FloatVector.fromArray(S, zs, l)).intoArray(zs, l);
                 }
             }
             case RELU -> {
-                FloatVector zero = FloatVector.zero(S);
                 for (int l = 0; l < n; l += VL) {
-                    FloatVector z = FloatVector.fromArray(S, zs, l);
-                    if (ds != null) {
-                        zero.blend(1f, z.compare(VectorOperators.GT, 0f)).intoArray(ds, l);
-                    }
-                    z.max(0f).intoArray(zs, l);
+                    FloatVector.fromArray(S, zs, l).max(0f).intoArray(zs, l);
                 }
             }
-            case LINEAR -> {
-                if (ds != null) {
-                    java.util.Arrays.fill(ds, 0, n, 1f);
-                }
-            }
+            case LINEAR -> { }
+        }
+        if (ds != null) {
+            derivative(act, zs, 0, ds, n);
         }
     }
 
     /**
-     * sigma' into ds from sigma's own output in sig (the first n values): the same floats as
-     * {@link #activate} writes into ds from z (tanh: 1 - t·t by the same FMA; relu: sigma &gt; 0 exactly
-     * where z &gt; 0, NaN included; linear: 1), so a backward pass that kept sigma(z) from the forward
-     * pass computes bit for bit what one that recomputes z computes.
+     * sigma' into ds from sigma's own output in sig (the first n values): tanh 1 - t·t by one FMA; relu
+     * 1 where sigma &gt; 0, which is exactly where z &gt; 0 (NaN included); linear 1. {@link #activate} uses
+     * it too, so a backward pass that kept sigma(z) from the forward pass computes bit for bit what one
+     * that recomputes z computes.
      */
     static void derivative(Activation act, float[] sig, int off, float[] ds, int n) {
         switch (act) {

@@ -48,7 +48,8 @@ final class TorchNetwork implements TrainableNetwork {
 
     @Override
     public void update(double[] lrs) {
-        update = sgd.step(lrs, true);
+        // the statistics of the backward pass hold for this step only if no update came after them
+        update = sgd.step(lrs, update == null ? grads : null);
     }
 
     @Override

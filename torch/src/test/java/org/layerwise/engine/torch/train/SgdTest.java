@@ -164,6 +164,34 @@ class SgdTest {
     }
 
     /**
+     * Plain SGD's statistics taken from the backward pass's GradientStats are those a second pass
+     * measures, bit for bit; with momentum or weight decay (the direction is not the gradient) the
+     * given statistics are not used.
+     */
+    @ParameterizedTest(name = "momentum {0}, weight decay {1}")
+    @CsvSource({"0, 0", "0.9, 0", "0, 0.01"})
+    void updateStatsReuseTheGradientStatsOnlyForPlainSgd(double momentum, double weightDecay) {
+        try (ResNet a = ResNet.create(ResNetSpec.cifar(8, 10), 8); ResNet b = ResNet.create(ResNetSpec.cifar(8, 10), 8);
+                Sgd measuring = new Sgd(a, momentum, weightDecay, false); Sgd reusing = new Sgd(b, momentum, weightDecay, false);
+                PointerScope s = new PointerScope()) {
+            for (int step = 0; step < 2; step++) { // the second step has a momentum buffer
+                TrainStep.forwardBackward(a, TestData.batch(a, 8, 8, step));
+                TrainStep.forwardBackward(b, TestData.batch(b, 8, 8, step));
+                UpdateStats expected = measuring.step(rates(a, 0.2, step), true);
+                UpdateStats reused = reusing.step(rates(b, 0.2, step), GradientStats.measure(b));
+                for (int i = 0; i < a.parameterCount(); i++) {
+                    String name = a.parameterName(i);
+                    assertEquals(expected.weightSqBefore(i), reused.weightSqBefore(i), 0, name);
+                    assertEquals(expected.stepDot(i), reused.stepDot(i), 0, name);
+                    assertEquals(expected.stepSq(i), reused.stepSq(i), 0, name);
+                    assertEquals(expected.lr(i), reused.lr(i), 0, name);
+                    assertArrayEquals(Tensors.toDoubles(a.parameter(i)), Tensors.toDoubles(b.parameter(i)), 0, name);
+                }
+            }
+        }
+    }
+
+    /**
      * Plain SGD on a normalized tensor: <w,g> = 0, so ||w'||^2 = ||w||^2 (1 + e^2) with e = lr ||g|| / ||w||
      * (elr-model.md §3, [derived]); measured on the real weights after the step.
      */

@@ -42,6 +42,15 @@ public final class StudyPage {
     }
 
     /**
+     * "quick preset: ", what a verdict's headline starts with, so the first screen says the numbers below
+     * are the preset's (a quick preset's are minutes on a CPU); empty when the command line named no preset.
+     */
+    public static String presetPrefix(StudyFolder folder) {
+        String preset = recordedPreset(folder);
+        return preset == null ? "" : preset + " preset: ";
+    }
+
+    /**
      * The preset named by {@code --preset NAME} on the command line that the folder's provenance.json
      * records, or null (no --preset, or no readable provenance.json).
      */

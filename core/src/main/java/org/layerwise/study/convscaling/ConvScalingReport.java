@@ -50,7 +50,6 @@ final class ConvScalingReport {
         HtmlReport h = frame.page();
         Path plots = frame.plots();
         String reduced = c.reducedBecause();
-        String preset = StudyPage.recordedPreset(folder);
         h.intro("The authors' CIFAR-10 ResNet (BasicBlocks without BatchNorm, 4 stages of w, 2w, 4w, 8w channels) trained at "
                 + summary.get("depths") + " residual blocks; for every block the largest singular value of conv1 (A_k), conv2 (Δ_k) and the"
                 + " shortcut, by the Sedghi–Gupta–Long method on each kernel's input size.");
@@ -63,7 +62,7 @@ final class ConvScalingReport {
         h.claim("the paper's CIFAR-10 figures (scaling-reference.md §5.2, read from the reference's PNGs)", List.of(Source.INFERRED),
                 List.of("β ≈ 0 for conv1 (max norm flat in L), α ≈ 0.1 for conv2, root SSQ flat (not ∝ √L), increments flat (not"
                         + " vanishing): the weights neither shrink with depth nor become smooth or diffusive — the 'neither' regime"), "");
-        h.verdict((preset == null ? "" : preset + " preset: ") + summary.get("headline"), evidence(summary));
+        h.verdict(StudyPage.presetPrefix(folder) + summary.get("headline"), evidence(summary));
         if (summary.get("note") != null) {
             h.note(Source.LAYERWISE, String.valueOf(summary.get("note")));
         }

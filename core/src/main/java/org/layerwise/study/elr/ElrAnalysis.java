@@ -185,7 +185,7 @@ final class ElrAnalysis {
         h.caveat("These settings cannot show the paper's effect:", HtmlReport.Source.DERIVED,
                 Limits.of(ctx.study().name(), c.depths(), ctx.runs(), ctx.twins(), analysis == null ? -1 : analysis.correlationSettings()));
         String scope = ctx.live() ? "Preview while training (" + summary.get("coverage") + " complete so far)" : summary.get("coverage") + " of the study";
-        h.verdict(StudyClaim.presetPrefix(folder) + scope + ": " + summary.get("headline"), (List<String>) summary.get("evidence"));
+        h.verdict(StudyPage.presetPrefix(folder) + scope + ": " + summary.get("headline"), (List<String>) summary.get("evidence"));
         h.note(HtmlReport.Source.DERIVED, "Per normalized weight tensor (every conv followed by BatchNorm; the classifier is reported apart):"
                 + " weight norm σ = ‖w‖, base gradient c = σ‖g‖, ELR e = η‖g‖/σ = ηc/σ², spread S = max e / min e over the layers,"
                 + " predicted critical LR η/√(e_max e_min). Definitions and what rests on what: docs/elr-study.md.");

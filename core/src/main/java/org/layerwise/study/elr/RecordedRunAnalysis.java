@@ -294,7 +294,7 @@ final class RecordedRunAnalysis {
             h.caveat("Origin unknown", Source.LAYERWISE, List.of("the folder holds no provenance.json and is not a run of a study folder:"
                     + " where it came from, and which optimizer trained it, are not known"));
         }
-        h.verdict((study == null ? "" : StudyClaim.presetPrefix(study)) + summary.get("headline"), (List<String>) summary.get("evidence"));
+        h.verdict((study == null ? "" : StudyPage.presetPrefix(study)) + summary.get("headline"), (List<String>) summary.get("evidence"));
         h.section("Not analysed, and what it would need");
         HtmlReport.Table t = new HtmlReport.Table("analysis", "needs");
         gaps.forEach(g -> t.row(g.analysis(), g.needs()));

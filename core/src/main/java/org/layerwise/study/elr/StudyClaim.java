@@ -60,15 +60,6 @@ record StudyClaim(List<Source> sources, List<String> claims, String none) {
                 : "; changed: " + String.join(", ", changed) + ".");
     }
 
-    /**
-     * "quick preset: ", what the verdict's headline starts with, so the first screen says the numbers below
-     * are the preset's (a quick preset's are minutes on a CPU); empty when the command line named no preset.
-     */
-    static String presetPrefix(StudyFolder folder) {
-        String preset = StudyPage.recordedPreset(folder);
-        return preset == null ? "" : preset + " preset: ";
-    }
-
     /** "steps 60 (preset 200)" for each setting of the preset that the config holds with another value. */
     static List<String> changed(Presets.Preset p, Map<String, Object> settings) {
         List<String> out = new ArrayList<>();

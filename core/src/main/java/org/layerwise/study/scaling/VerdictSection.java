@@ -18,6 +18,7 @@ import org.layerwise.analysis.WeightStatistics;
 import org.layerwise.report.HtmlReport;
 import org.layerwise.report.HtmlReport.Source;
 import org.layerwise.report.Notation;
+import org.layerwise.study.StudyPage;
 
 /**
  * The words of the scaling report: the intro (the network and the setting), the verdict (the regime
@@ -44,7 +45,7 @@ final class VerdictSection extends ScalingSection {
         Map<String, Object> rg = summary.get("regime") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
         String label = regime != null ? regime.label() : String.valueOf(rg.getOrDefault("label", Regime.UNDETERMINED));
         String reason = regime != null ? regime.reason() : (String) rg.get("reason");
-        String headline = "Regime: " + label + (reason != null ? " (" + reason + ")" : "");
+        String headline = StudyPage.presetPrefix(in.folder()) + "Regime: " + label + (reason != null ? " (" + reason + ")" : "");
         if (summary.get("provisional") instanceof String why) {
             headline += "; provisional: " + Notation.format(why);
         }

@@ -73,6 +73,7 @@ class ScalingReportTest {
         // no run reached epsilon: the headline itself says the verdict is provisional, not only the note below it
         Matcher headline = Pattern.compile("<p class=\"headline\">(.*?)</p>").matcher(verdict);
         assertTrue(headline.find(), verdict);
+        assertTrue(headline.group(1).startsWith("Regime: "), "no preset named, none in the headline: " + headline.group(1));
         assertTrue(headline.group(1).contains("; provisional: no run reached ε = 0.0001; 8 of 8 runs stopped at Tmax = 60 updates"),
                 headline.group(1));
         // intervals: the default is the bootstrap over depths, and each interval says so
@@ -162,10 +163,13 @@ class ScalingReportTest {
         Map<String, String> flags = new java.util.HashMap<>(tiny());
         flags.putAll(Map.of("bootstrap", "0", "max-updates", "20", "depth-max", "20"));
         ScalingConfig cfg = ScalingConfig.resolve(null, null, flags);
-        new StudyRunner(ScalingStudy.INSTANCE, cfg, tmp, StudyRunner.Options.defaults(List.of("test")),
+        // a command line naming a preset (as provenance.json records it): the title and the headline name it
+        new StudyRunner(ScalingStudy.INSTANCE, cfg, tmp, StudyRunner.Options.defaults(List.of("scaling", "--preset", "quick")),
                 new PrintStream(new ByteArrayOutputStream())).runAll();
         String html = text(Files.readString(tmp.resolve("report.html")));
         String verdict = verdictBox(html);
+        assertTrue(html.contains("<title>Depth-scaling study of a residual MLP (preset quick)</title>"), "the title names the preset");
+        assertTrue(verdict.contains("<p class=\"headline\">quick preset: Regime: "), verdict);
         assertTrue(verdict.contains("(95% t-interval, seeds counted as points), the exponent of maxₖ ‖Aₖ‖"), verdict);
         assertTrue(html.contains(">95% interval: t-interval, seeds counted as points</th>"), "the table header");
         assertTrue(html.contains("Every 95% interval is the t-interval of the OLS slope, which counts each run as a point"), "the note");

@@ -156,7 +156,8 @@ public final class Main {
     /**
      * As above, for a command that also takes settings ({@code setting} tells which): a flag last on the line
      * without a value is "missing value" where it is an option or a setting, and otherwise is returned
-     * with an empty value, so that the caller names it as unknown ('scaling --bogus' said "missing value").
+     * with an empty value, so that the caller names it as unknown ('scaling --bogus' said "missing value");
+     * so is an unknown flag followed by another flag ('scaling --bogus --lr 0.1' read "--lr" as bogus's value).
      */
     static Map<String, String> flags(List<String> args, Map<String, String> own, List<String> switches, List<String> positional,
             java.util.function.Predicate<String> setting) {
@@ -179,9 +180,10 @@ public final class Main {
             } else if (key.equals("help") || switches.contains(key)) {
                 value = "true";
             } else {
-                if (i + 1 < args.size()) {
+                boolean known = own.containsKey(key) || setting.test(key);
+                if (i + 1 < args.size() && !(args.get(i + 1).startsWith("--") && !known)) {
                     value = args.get(++i);
-                } else if (own.containsKey(key) || setting.test(key)) {
+                } else if (known) {
                     throw new ConfigException(key + ": missing value after --" + key);
                 } else {
                     value = "";

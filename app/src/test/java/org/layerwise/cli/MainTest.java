@@ -88,6 +88,7 @@ class MainTest {
             // a flag last on the line, without a value: unknown if it is no option or setting ("missing value" misled)
             {2, "unknown setting 'bogus'; known settings: dataset, ", "scaling", "--bogus"},
             {2, "lr: missing value after --lr", "scaling", "--lr"},
+            {2, "unknown setting 'bogus'; known settings: dataset, ", "scaling", "--bogus", "--lr", "0.1"}, // not bogus = "--lr"
             {2, "out: missing value after --out", "elr", "train", "--out"},
             {2, "demo takes only --out; unknown option --bogus", "demo", "--bogus"},
             {2, "report: unknown option --bogus", "report", plain.toString(), "--bogus"},

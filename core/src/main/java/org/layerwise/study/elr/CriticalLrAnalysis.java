@@ -297,10 +297,38 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
                 holds += a.widening().holds() ? 1 : 0;
             }
         }
+        // the test's outcome first, then the three ratios (their range over the grids; each grid's in the bullets)
         Widening w0 = grids.get(0).widening();
-        return "empirical / predicted critical LR per grid: swap boundary " + perGrid(0) + "; fastest spread decay " + perGrid(1)
-                + "; largest non-widening " + perGrid(2) + "; steps at ≥×" + ElrFigures.num(w0.aboveMin()) + " widen and at ≤×"
-                + ElrFigures.num(w0.belowMax()) + " do not at " + holds + " of " + judged + " grid(s)";
+        return "steps at ≥×" + ElrFigures.num(w0.aboveMin()) + " the predicted critical LR widen the spread and at ≤×"
+                + ElrFigures.num(w0.belowMax()) + " do not at " + holds + " of " + judged + " grid(s); empirical / predicted"
+                + (grids.size() > 1 ? " over the grids" : "") + ": swap boundary " + range(0) + ", fastest spread decay " + range(1)
+                + ", largest non-widening " + range(2);
+    }
+
+    /** The bounded ratio of one rule over the grids: the one grid's value, or "×a – ≥×b" from the smallest to the largest. */
+    private String range(int rule) {
+        String lo = null;
+        String hi = null;
+        double loR = Double.POSITIVE_INFINITY;
+        double hiR = Double.NEGATIVE_INFINITY;
+        for (AtStep a : grids) {
+            String v = boundedRatio(a, rule);
+            CriticalLr.Grid g = a.grid();
+            double r = (rule == 0 ? boundOfLargest(g, g.swapBoundary()) : rule == 1 ? boundOfFastest(g)
+                    : boundOfLargest(g, g.noWidening())).lr() / a.predicted();
+            if (!Double.isFinite(r) || v.equals("none")) {
+                continue;
+            }
+            if (r < loR) {
+                loR = r;
+                lo = v;
+            }
+            if (r > hiR) {
+                hiR = r;
+                hi = v;
+            }
+        }
+        return lo == null ? "none" : lo.equals(hi) ? lo : lo + " – " + hi;
     }
 
     /** The bounded ratio of one rule: "≥×20", "×0.50", "none". */
@@ -309,37 +337,6 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
         Bounded b = rule == 0 ? boundOfLargest(g, g.swapBoundary()) : rule == 1 ? boundOfFastest(g) : boundOfLargest(g, g.noWidening());
         double r = b.lr() / a.predicted();
         return b.bound() != null && Double.isFinite(r) ? b.symbol() + String.format(java.util.Locale.ROOT, "×%.3g", r) : "none";
-    }
-
-    /** Each grid's bounded ratio ("step 0 ×0.5, step 20 ≥×20"), then their range when there are several. */
-    private String perGrid(int rule) {
-        StringBuilder sb = new StringBuilder();
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        String loS = null;
-        String hiS = null;
-        for (AtStep a : grids) {
-            String v = boundedRatio(a, rule);
-            sb.append(sb.length() == 0 ? "" : ", ").append(ctx.runs().size() > 1 ? a.run().spec.id() + " " : "").append("step ")
-                    .append(a.atStep()).append(' ').append(v);
-            CriticalLr.Grid g = a.grid();
-            double r = (rule == 0 ? boundOfLargest(g, g.swapBoundary()) : rule == 1 ? boundOfFastest(g)
-                    : boundOfLargest(g, g.noWidening())).lr() / a.predicted();
-            if (Double.isFinite(r) && !v.equals("none")) {
-                if (r < lo) {
-                    lo = r;
-                    loS = v;
-                }
-                if (r > hi) {
-                    hi = r;
-                    hiS = v;
-                }
-            }
-        }
-        if (grids.size() > 1 && loS != null) {
-            sb.append(" (range ").append(loS).append(" – ").append(hiS).append(')');
-        }
-        return sb.toString();
     }
 
     /** A reason of {@link CriticalLr} with its long decimals cut to 3 significant digits, for a table. */

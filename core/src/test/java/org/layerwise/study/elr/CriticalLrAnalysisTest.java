@@ -81,6 +81,9 @@ class CriticalLrAnalysisTest {
         assertEquals(Math.log(0.9 / 0.2 / 16), w.get("mean_log_change_below").asDouble(), 1e-5);
         assertTrue(w.get("holds").asBoolean());
         assertTrue(s.get("headline") == null || !s.toString().contains("median"), s.toString());
+        // the headline leads with the test's outcome, then one ratio per rule (per-grid detail is in the bullets)
+        assertEquals("steps at ≥×4 the predicted critical LR widen the spread and at ≤×0.25 do not at 1 of 1 grid(s); empirical / predicted:"
+                + " swap boundary ×1.00, fastest spread decay ×1.00, largest non-widening ×2.00", s.get("headline").asText());
         List<String> figures = ElrTestFolders.figures(tmp.resolve("report.html"));
         for (String fig : List.of("critical_lr_spread_change", "critical_lr_predicted_vs_empirical", "lr_vs_critical_run-s0", "spread_run-s0",
                 "elr_heatmap_run-s0")) {

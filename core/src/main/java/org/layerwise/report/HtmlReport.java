@@ -139,7 +139,7 @@ public final class HtmlReport {
             "th{background:#f3f3f3}.r{text-align:right;font-variant-numeric:tabular-nums}.l{text-align:left}",
             "figure{margin:1.5em 0}figure svg{width:100%;max-width:1000px;height:auto;display:block}",
             "figcaption{font-size:14px;color:#444;margin-top:.3em}",
-            "pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:12.5px;line-height:1.35}",
+            "pre{background:#f7f7f7;padding:1em;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;font-size:12.5px;line-height:1.35}",
             ".note{font-size:14px;color:#333}.tag{display:inline-block;font-size:12px;font-family:monospace;padding:0 .4em;",
             "border-radius:3px;margin-right:.4em;vertical-align:1px}",
             ".tag-paper{background:#dff0d8;color:#2b5a1f}.tag-derived{background:#e3ecfa;color:#1f3f7a}",

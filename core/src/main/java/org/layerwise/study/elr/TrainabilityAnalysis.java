@@ -25,8 +25,12 @@ import org.layerwise.train.ElrProbe;
 final class TrainabilityAnalysis extends ElrStudyAnalysis {
     static final List<String> RESIDUALS = List.of("short", "no-short");
     static final List<String> WARMUPS = List.of("none", "linear", "elr");
-    /** Palette indices (Chart's palette): short = blue, cyan, purple; no-short = red, orange, brown; by warm-up none, linear, elr. */
-    private static final int[][] COLOURS = {{0, 7, 4}, {1, 3, 5}};
+    /**
+     * Palette indices (Chart's palette): short = blue, cyan, purple; no-short = red, brown, orange; by warm-up
+     * none, linear, elr. No warm-up and the ELR warm-up, the pair the studies compare, stand far apart within
+     * a family (red and brown were hard to tell apart as dots on the demo page).
+     */
+    private static final int[][] COLOURS = {{0, 7, 4}, {1, 5, 3}};
 
     /** The runs of one residual x warm-up x depth cell. */
     record Group(String residual, String warmup, int depth, List<ElrRunData> runs) {

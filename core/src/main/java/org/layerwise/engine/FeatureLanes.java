@@ -51,7 +51,7 @@ final class FeatureLanes implements ChunkEngine {
         this.dp = LaneMath.roundUp(d, VL);
         this.cap = LaneMath.roundUp(chunk, R);
         this.h = new float[(net.depth() + 1) * cap * dp];
-        this.sig = keep ? new float[net.depth() * cap * dp] : null;
+        this.sig = keep ? new float[Math.toIntExact(keptFloats(net, chunk))] : null;
         this.g = new float[cap * dp];
         this.z = new float[cap * dp];
         this.ds = new float[cap * dp];
@@ -346,6 +346,11 @@ final class FeatureLanes implements ChunkEngine {
         c5.intoArray(out, oo + 5 * om);
         c6.intoArray(out, oo + 6 * om);
         c7.intoArray(out, oo + 7 * om);
+    }
+
+    /** Floats of the kept sigma(z) of every layer for a chunk: L layers of the padded rows x the padded width. */
+    static long keptFloats(ResidualMlp net, int chunk) {
+        return (long) net.depth() * LaneMath.roundUp(chunk, R) * LaneMath.roundUp(net.width(), VL);
     }
 
     @Override

@@ -70,7 +70,7 @@ public final class FusedKernel implements ResidualKernel {
     }
 
     public FusedKernel(ResidualMlp net, int threads, int maxBatch, Layout layout) {
-        this(net, threads, maxBatch, layout, keepsActivations(net, Math.min(CHUNK, Math.max(1, maxBatch))));
+        this(net, threads, maxBatch, layout, keepsActivations(net, Math.min(CHUNK, Math.max(1, maxBatch)), layout));
     }
 
     /**
@@ -113,16 +113,16 @@ public final class FusedKernel implements ResidualKernel {
      * Whether a thread's engine keeps sigma(z) for the backward pass: when that copy of a chunk's activations fits in
      * {@link #KEEP_LIMIT_BYTES} and the layers are at least {@link #KEEP_FROM_WIDTH} wide; {@code -Dlayerwise.kernel.keep-activations=false} turns it off.
      */
-    static boolean keepsActivations(ResidualMlp net, int chunk) {
+    static boolean keepsActivations(ResidualMlp net, int chunk, Layout layout) {
         if (!Boolean.parseBoolean(System.getProperty("layerwise.kernel.keep-activations", "true"))) {
             return false;
         }
         if (net.width() < KEEP_FROM_WIDTH) {
             return false;
         }
-        long rows = LaneMath.roundUp(chunk, SampleLanes.BLOCK);
-        long width = LaneMath.roundUp(net.width(), LaneMath.VL);
-        return 4L * net.depth() * rows * width <= KEEP_LIMIT_BYTES;
+        // the size the layout's engine allocates, padding included
+        long floats = layout == Layout.FEATURE_LANES ? FeatureLanes.keptFloats(net, chunk) : SampleLanes.keptFloats(net, chunk);
+        return 4L * floats <= KEEP_LIMIT_BYTES;
     }
 
     private static int chunks(int n) {

@@ -38,7 +38,7 @@ final class SampleLanes implements ChunkEngine {
         int d = net.width();
         this.cap = LaneMath.roundUp(chunk, BLOCK);
         this.h = new float[(net.depth() + 1) * d * cap];
-        this.sig = keep ? new float[net.depth() * d * cap] : null;
+        this.sig = keep ? new float[Math.toIntExact(keptFloats(net, chunk))] : null;
         this.g = new float[d * cap];
         this.gz = new float[d * BLOCK];
         this.zs = new float[d * BLOCK];
@@ -341,6 +341,11 @@ final class SampleLanes implements ChunkEngine {
         f1.intoArray(g, gk + VL);
         f2.intoArray(g, gk + 2 * VL);
         f3.intoArray(g, gk + 3 * VL);
+    }
+
+    /** Floats of the kept sigma(z) of every layer for a chunk: L layers of d x the padded rows (block-major). */
+    static long keptFloats(ResidualMlp net, int chunk) {
+        return (long) net.depth() * net.width() * LaneMath.roundUp(chunk, BLOCK);
     }
 
     @Override

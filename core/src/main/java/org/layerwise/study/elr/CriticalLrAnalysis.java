@@ -305,6 +305,12 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
                 + ", largest non-widening " + range(2);
     }
 
+    /** One rule's estimate at a grid with its bound: 0 the swap boundary, 1 the fastest spread decay, 2 the largest non-widening rate. */
+    private static Bounded boundOf(AtStep a, int rule) {
+        CriticalLr.Grid g = a.grid();
+        return rule == 0 ? boundOfLargest(g, g.swapBoundary()) : rule == 1 ? boundOfFastest(g) : boundOfLargest(g, g.noWidening());
+    }
+
     /** The bounded ratio of one rule over the grids: the one grid's value, or "×a – ≥×b" from the smallest to the largest. */
     private String range(int rule) {
         String lo = null;
@@ -313,9 +319,7 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
         double hiR = Double.NEGATIVE_INFINITY;
         for (AtStep a : grids) {
             String v = boundedRatio(a, rule);
-            CriticalLr.Grid g = a.grid();
-            double r = (rule == 0 ? boundOfLargest(g, g.swapBoundary()) : rule == 1 ? boundOfFastest(g)
-                    : boundOfLargest(g, g.noWidening())).lr() / a.predicted();
+            double r = boundOf(a, rule).lr() / a.predicted();
             if (!Double.isFinite(r) || v.equals("none")) {
                 continue;
             }
@@ -333,8 +337,7 @@ final class CriticalLrAnalysis extends ElrStudyAnalysis {
 
     /** The bounded ratio of one rule: "≥×20", "×0.50", "none". */
     String boundedRatio(AtStep a, int rule) {
-        CriticalLr.Grid g = a.grid();
-        Bounded b = rule == 0 ? boundOfLargest(g, g.swapBoundary()) : rule == 1 ? boundOfFastest(g) : boundOfLargest(g, g.noWidening());
+        Bounded b = boundOf(a, rule);
         double r = b.lr() / a.predicted();
         return b.bound() != null && Double.isFinite(r) ? b.symbol() + String.format(java.util.Locale.ROOT, "×%.3g", r) : "none";
     }
